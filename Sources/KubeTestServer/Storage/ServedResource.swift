@@ -1,0 +1,89 @@
+import KubeClient
+
+/// A printer column for Table output (`kubectl get`).
+public struct PrinterColumn: Sendable, Hashable {
+    public var name: String
+    public var type: String
+    public var jsonPath: String
+    public var priority: Int
+    public var description: String
+    public init(name: String, type: String, jsonPath: String, priority: Int = 0, description: String = "") {
+        self.name = name
+        self.type = type
+        self.jsonPath = jsonPath
+        self.priority = priority
+        self.description = description
+    }
+}
+
+/// One kind the server serves: its names, verbs, subresources, and (for custom resources) its schema.
+public struct ServedResource: Sendable, Hashable {
+    public var group: String
+    public var version: String
+    public var kind: String
+    public var plural: String
+    public var singular: String
+    public var namespaced: Bool
+    public var shortNames: [String] = []
+    public var categories: [String] = []
+    public var hasStatus = false
+    public var scale: ScaleSubresource?
+    public var printerColumns: [PrinterColumn] = []
+    /// Spec-carrying kinds get `metadata.generation`, bumped when anything but metadata and status changes.
+    public var tracksGeneration = false
+    /// The CRD's openAPIV3Schema, for custom resources.
+    public var schema: JSONValue?
+    /// Set for custom resources: the CRD that defines them.
+    public var definedByCRD: String?
+
+    public struct ScaleSubresource: Sendable, Hashable {
+        public var specReplicasPath: String
+        public var statusReplicasPath: String
+        public var labelSelectorPath: String?
+    }
+
+    public init(group: String, version: String, kind: String, plural: String, namespaced: Bool) {
+        self.group = group
+        self.version = version
+        self.kind = kind
+        self.plural = plural
+        self.singular = kind.lowercased()
+        self.namespaced = namespaced
+    }
+
+    public var key: ResourceKey { ResourceKey(group: group, plural: plural) }
+    public var apiVersion: String { group.isEmpty ? version : "\(group)/\(version)" }
+    public var groupVersion: String { apiVersion }
+    public var listKind: String { kind + "List" }
+
+    public var resourceType: ResourceType {
+        ResourceType(group: group, version: version, kind: kind, plural: plural, namespaced: namespaced)
+    }
+
+    public static let verbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
+}
+
+/// Identifies a kind independent of version: objects are stored once per group and plural.
+public struct ResourceKey: Sendable, Hashable, CustomStringConvertible {
+    public var group: String
+    public var plural: String
+    public init(group: String, plural: String) {
+        self.group = group
+        self.plural = plural
+    }
+    public var description: String { group.isEmpty ? plural : "\(plural).\(group)" }
+}
+
+/// Identifies one object within a kind.
+public struct ObjectKey: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var namespace: String
+    public var name: String
+    public init(namespace: String, name: String) {
+        self.namespace = namespace
+        self.name = name
+    }
+    public static func < (lhs: ObjectKey, rhs: ObjectKey) -> Bool {
+        (lhs.namespace, lhs.name) < (rhs.namespace, rhs.name)
+    }
+    public var description: String { namespace.isEmpty ? name : "\(namespace)/\(name)" }
+}

@@ -1,0 +1,44 @@
+"""Starts the embedded control plane (modelship-dev-cluster) for tests that drive it with real clients."""
+import os
+import pathlib
+import subprocess
+import time
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BIN = ROOT / ".build" / "debug"
+
+
+class DevCluster:
+    def __init__(self, tmp: pathlib.Path):
+        self.kubeconfig = tmp / "kubeconfig"
+        self.log = open(tmp / "dev-cluster.log", "w+")
+        self.process = subprocess.Popen(
+            [str(BIN / "modelship-dev-cluster"), "--port", "0", "--kubeconfig", str(self.kubeconfig), "--log-level", "warning"],
+            stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while not self.kubeconfig.exists():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.log.seek(0)
+                raise RuntimeError("modelship-dev-cluster did not start:\n" + self.log.read())
+            time.sleep(0.05)  # polling for the file the server writes once it listens
+
+    def kubectl(self, *args, input=None, check=True, timeout=30):
+        env = dict(os.environ, KUBECONFIG=str(self.kubeconfig))
+        result = subprocess.run(["kubectl", *args], input=input, capture_output=True, text=True, env=env, timeout=timeout)
+        if check and result.returncode != 0:
+            raise AssertionError(f"kubectl {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
+        return result
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=15)
+        self.log.close()
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    dev = DevCluster(tmp_path_factory.mktemp("cluster"))
+    yield dev
+    dev.stop()

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what `make test` and `make demo` need, only when missing. Safe to run again.
+# Python tools go into a project virtual environment (.venv) so the system's packages stay untouched.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v kubectl >/dev/null 2>&1 || need_apt+=(kubernetes-client)
+command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "installing with apt: ${need_apt[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+requirements=scripts/requirements-test.txt
+stamp=.venv/.requirements
+if [ ! -x .venv/bin/python ] || ! cmp -s "$requirements" "$stamp"; then
+  echo "preparing .venv from $requirements"
+  python3 -m venv .venv
+  .venv/bin/python -m pip install -q --disable-pip-version-check -r "$requirements"
+  cp "$requirements" "$stamp"
+fi
