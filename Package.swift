@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "KubeClient", targets: ["KubeClient"]),
+        .library(name: "KubeRuntime", targets: ["KubeRuntime"]),
         .library(name: "KubeTestServer", targets: ["KubeTestServer"]),
         .executable(name: "modelship-dev-cluster", targets: ["modelship-dev-cluster"]),
     ],
@@ -44,6 +45,18 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "KubeRuntime",
+            dependencies: [
+                "KubeClient",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "KubeTestServer",
             dependencies: [
                 "KubeClient",
@@ -69,5 +82,6 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeTestServer"], swiftSettings: strict),
+        .testTarget(name: "KubeRuntimeTests", dependencies: ["KubeRuntime", "KubeTestServer"], swiftSettings: strict),
     ]
 )

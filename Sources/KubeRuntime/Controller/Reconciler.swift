@@ -1,0 +1,41 @@
+import KubeClient
+
+/// What to do after a reconcile that succeeded.
+public enum ReconcileAction: Sendable, Equatable {
+    /// Reconcile again after this long even if nothing changes (waiting for time to pass).
+    case requeue(after: Duration)
+    /// Reconcile again only when the object or something it owns changes.
+    case awaitChange
+}
+
+/// An error that retrying cannot fix (invalid spec, missing permissions): logged, not requeued.
+public struct TerminalError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// The level-triggered reconcile contract: given only which object, make the world match its spec.
+/// The reason for the call is deliberately not passed; the object comes from the context's store
+/// (nil when it has been deleted).
+public protocol Reconciler<Resource>: Sendable {
+    associatedtype Resource: KubeResource
+    func reconcile(_ ref: ObjectRef, context: ReconcileContext<Resource>) async throws -> ReconcileAction
+}
+
+/// What a reconcile may read: the primary store and the stores of watched kinds.
+public struct ReconcileContext<R: KubeResource>: Sendable {
+    public let store: Store<R>
+    let caches: CacheSet
+
+    /// The cache of an owned or watched kind, registered with `owns` or `watches`.
+    public func cache<C: KubeResource>(_ type: C.Type) -> Store<C>? { caches.store(for: type) }
+}
+
+/// Type-erased stores of the kinds a controller watches, looked up by kind.
+struct CacheSet: Sendable {
+    private var stores: [ObjectIdentifier: any Sendable] = [:]
+
+    mutating func register<C: KubeResource>(_ store: Store<C>) { stores[ObjectIdentifier(C.self)] = store }
+    func store<C: KubeResource>(for type: C.Type) -> Store<C>? { stores[ObjectIdentifier(C.self)] as? Store<C> }
+}

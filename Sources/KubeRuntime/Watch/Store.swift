@@ -1,0 +1,92 @@
+import KubeClient
+import Synchronization
+
+/// The namespace and name of an object: what the work queue carries and reconcilers receive.
+public struct ObjectRef: Hashable, Sendable, CustomStringConvertible {
+    public var namespace: String?
+    public var name: String
+    public init(namespace: String?, name: String) {
+        self.namespace = namespace
+        self.name = name
+    }
+    public init(_ object: some KubeResource) {
+        self.init(namespace: object.metadata.namespace, name: object.metadata.name ?? "")
+    }
+    public var description: String { namespace.map { "\($0)/\(name)" } ?? name }
+}
+
+/// A read-only cache of one kind, fed by a `Watcher`, with indexes by namespace, controller owner uid
+/// and label. Readers get values; only the watcher writes.
+public final class Store<R: KubeResource>: Sendable {
+    struct State {
+        var objects: [ObjectRef: R] = [:]
+        var byNamespace: [String: Set<ObjectRef>] = [:]
+        var byControllerUID: [String: Set<ObjectRef>] = [:]
+        var byLabel: [String: Set<ObjectRef>] = [:]
+        var synced = false
+    }
+    private let state = Mutex(State())
+
+    public init() {}
+
+    public func get(_ ref: ObjectRef) -> R? { state.withLock { $0.objects[ref] } }
+    public func get(namespace: String?, name: String) -> R? { get(ObjectRef(namespace: namespace, name: name)) }
+    public var all: [R] { state.withLock { Array($0.objects.values) } }
+    public var count: Int { state.withLock { $0.objects.count } }
+    public var keys: [ObjectRef] { state.withLock { Array($0.objects.keys) } }
+    /// True once the first complete list has been loaded.
+    public var hasSynced: Bool { state.withLock { $0.synced } }
+
+    public func list(namespace: String) -> [R] {
+        state.withLock { state in (state.byNamespace[namespace] ?? []).compactMap { state.objects[$0] } }
+    }
+
+    /// Objects whose controller owner reference points at `uid`.
+    public func controlled(by uid: String) -> [R] {
+        state.withLock { state in (state.byControllerUID[uid] ?? []).compactMap { state.objects[$0] } }
+    }
+
+    /// Objects carrying the label `key=value`.
+    public func labelled(_ key: String, _ value: String) -> [R] {
+        state.withLock { state in (state.byLabel["\(key)=\(value)"] ?? []).compactMap { state.objects[$0] } }
+    }
+
+    // MARK: Updates from the watcher
+
+    func replaceAll(_ objects: [R]) {
+        state.withLock { state in
+            state = State()
+            for object in objects { Self.insert(object, into: &state) }
+            state.synced = true
+        }
+    }
+
+    func apply(_ object: R) {
+        state.withLock { state in
+            Self.remove(ObjectRef(object), from: &state)
+            Self.insert(object, into: &state)
+        }
+    }
+
+    func delete(_ object: R) {
+        state.withLock { state in Self.remove(ObjectRef(object), from: &state) }
+    }
+
+    private static func insert(_ object: R, into state: inout State) {
+        let ref = ObjectRef(object)
+        state.objects[ref] = object
+        state.byNamespace[object.metadata.namespace ?? "", default: []].insert(ref)
+        if let uid = object.metadata.controllerReference?.uid { state.byControllerUID[uid, default: []].insert(ref) }
+        for (key, value) in object.metadata.labels ?? [:] { state.byLabel["\(key)=\(value)", default: []].insert(ref) }
+    }
+
+    private static func remove(_ ref: ObjectRef, from state: inout State) {
+        guard let old = state.objects.removeValue(forKey: ref) else { return }
+        state.byNamespace[old.metadata.namespace ?? ""]?.remove(ref)
+        if let uid = old.metadata.controllerReference?.uid {
+            state.byControllerUID[uid]?.remove(ref)
+            if state.byControllerUID[uid]?.isEmpty == true { state.byControllerUID[uid] = nil }
+        }
+        for (key, value) in old.metadata.labels ?? [:] { state.byLabel["\(key)=\(value)"]?.remove(ref) }
+    }
+}
