@@ -1,0 +1,120 @@
+import Foundation
+import KubeClient
+import KubeRuntime
+import KubeTestServer
+import Logging
+import ServiceLifecycle
+import Testing
+
+/// Runs a service in its own group so a test can stop it gracefully.
+struct RunningService {
+    let group: ServiceGroup
+    let task: Task<Void, any Error>
+
+    init(_ service: any ServiceLifecycle.Service) {
+        let group = ServiceGroup(configuration: .init(services: [service], logger: Logger(label: "test")))
+        self.group = group
+        self.task = Task { try await group.run() }
+    }
+
+    func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = try? await task.value
+    }
+}
+
+/// Awaits `body` with a deadline; nil when it did not finish in time.
+func within<T: Sendable>(_ timeout: Duration, _ body: @Sendable @escaping () async throws -> T) async -> T? {
+    await withTaskGroup(of: T?.self) { group in
+        group.addTask { try? await body() }
+        group.addTask { try? await ContinuousClock().sleep(until: .now.advanced(by: timeout), tolerance: nil); return nil }
+        let first = await group.next() ?? nil
+        group.cancelAll()
+        return first
+    }
+}
+
+@Suite struct LeaderElectionTests {
+    func elector(_ client: KubeClient, _ identity: String, leaseDuration: Duration = .seconds(30)) -> LeaderElector {
+        var configuration = LeaderElector.Configuration(leaseName: "modelship-operator", namespace: "default", identity: identity)
+        configuration.leaseDuration = leaseDuration
+        configuration.renewDeadline = .seconds(2)
+        configuration.retryPeriod = .milliseconds(100)
+        return LeaderElector(client: client, configuration: configuration)
+    }
+
+    @Test func gracefulHandOverDoesNotWaitForTheLeaseToExpire() async throws {
+        try await EmbeddedAPIServer.withRunning { _, client in
+            let leases = Api<Lease>(client: client, namespace: "default")
+            let a = elector(client, "a")
+            let runningA = RunningService(a)
+            #expect(await within(.seconds(10)) { try await a.waitForLeadership() } != nil)
+
+            let b = elector(client, "b")
+            let runningB = RunningService(b)
+            #expect(try await leases.get("modelship-operator").spec.holderIdentity == "a")
+            #expect(!b.isLeader)
+
+            await runningA.stop()
+            #expect(!a.isLeader)
+            // The lease lasts 30 s; B leads long before that because A released it.
+            #expect(await within(.seconds(10)) { try await b.waitForLeadership() } != nil)
+            let lease = try await leases.get("modelship-operator")
+            #expect(lease.spec.holderIdentity == "b")
+            #expect(lease.spec.leaseTransitions == 1)
+            await runningB.stop()
+        }
+    }
+
+    @Test func anAbandonedLeaseIsTakenOverAfterItExpires() async throws {
+        try await EmbeddedAPIServer.withRunning { _, client in
+            let leases = Api<Lease>(client: client, namespace: "default")
+            var spec = Lease.Spec()
+            spec.holderIdentity = "crashed-instance"
+            spec.leaseDurationSeconds = 1
+            spec.renewTime = KubeTime.formatMicro(Date())
+            spec.leaseTransitions = 3
+            _ = try await leases.create(Lease(metadata: ObjectMeta(name: "modelship-operator"), spec: spec))
+
+            let successor = elector(client, "successor")
+            let started = ContinuousClock.now
+            let running = RunningService(successor)
+            #expect(await within(.seconds(10)) { try await successor.waitForLeadership() } != nil)
+            // It waited for the lease to go unrenewed for its whole duration, measured locally.
+            #expect(started.duration(to: .now) >= .seconds(1))
+            let lease = try await leases.get("modelship-operator")
+            #expect(lease.spec.holderIdentity == "successor")
+            #expect(lease.spec.leaseTransitions == 4)
+            await running.stop()
+        }
+    }
+
+    @Test func leaderOnlyServicesStartOnlyWhenLeading() async throws {
+        struct Probe: ServiceLifecycle.Service {
+            let started: Signal<String>
+            let name: String
+            func run() async throws {
+                started.send(name)
+                try? await gracefulShutdown()
+            }
+        }
+        try await EmbeddedAPIServer.withRunning { _, client in
+            let started = Signal<String>()
+            let a = elector(client, "a")
+            let b = elector(client, "b")
+            let groupA = ServiceGroup(configuration: .init(services: [a, LeaderOnly(Probe(started: started, name: "a"), elector: a)],
+                                                           logger: Logger(label: "a")))
+            let taskA = Task { try await groupA.run() }
+            #expect(await started.first { _ in true } == "a")
+            let groupB = ServiceGroup(configuration: .init(services: [b, LeaderOnly(Probe(started: started, name: "b"), elector: b)],
+                                                           logger: Logger(label: "b")))
+            let taskB = Task { try await groupB.run() }
+            #expect(!b.isLeader)
+            await groupA.triggerGracefulShutdown()
+            _ = try? await taskA.value
+            #expect(await started.first { _ in true } == "b")
+            await groupB.triggerGracefulShutdown()
+            _ = try? await taskB.value
+        }
+    }
+}
