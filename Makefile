@@ -17,6 +17,7 @@ test: deps build
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(PYTHON) -m pytest -q Tests/python
+	Tests/CONNXRuntimeCheck/run.sh
 
 test-swift: build
 	$(SWIFT) build --build-tests

@@ -145,7 +145,9 @@ typedef struct OrtApiBase {
 const OrtApiBase *OrtGetApiBase(void);
 
 /* Every function returning OrtStatusPtr returns NULL on success; otherwise the caller owns the status
- * and must ReleaseStatus it. Names returned by SessionGet*Name are freed with AllocatorFree. */
+ * and must ReleaseStatus it. Names returned by SessionGet*Name are freed with AllocatorFree.
+ * Dynamic dims read as -1 from GetDimensions; GetTensorShapeElementCount fails on such shapes
+ * (1.32 reports an overflow), so only call it on concrete tensors. */
 struct OrtApi {
     /*   0 */ OrtStatus *(*CreateStatus)(OrtErrorCode code, const char *msg);
     /*   1 */ OrtErrorCode (*GetErrorCode)(const OrtStatus *status);
