@@ -82,6 +82,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeTestServer"], swiftSettings: strict),
+        .testTarget(name: "KubeTestServerTests", dependencies: ["KubeTestServer", "KubeClient"], swiftSettings: strict),
         .testTarget(name: "KubeRuntimeTests", dependencies: ["KubeRuntime", "KubeTestServer"], swiftSettings: strict),
     ]
 )

@@ -31,6 +31,8 @@ public final class EmbeddedAPIServer: Sendable {
         /// PEM CA for client certificates: when set, clients must present a certificate it signed
         /// (kube-apiserver's --client-ca-file).
         public var clientCAPEM: String?
+        /// The simulated cluster controllers (Deployments, Jobs, CronJobs, HPAs); nil runs none.
+        public var simulation: ClusterSimulation.Configuration? = .init()
         public var logger = Logger(label: "modelship.embedded-apiserver")
         public init() {}
     }
@@ -79,12 +81,16 @@ public final class EmbeddedAPIServer: Sendable {
 
     public let store: ClusterStore
     public let faults = FaultInjector()
+    /// Hooks into the simulated controllers: make Deployments fail, decide Job outcomes, trigger CronJobs.
+    public let simulation: ClusterSimulation
     let configuration: Configuration
     private let running = Mutex<(task: Task<Void, any Error>, group: ServiceGroup)?>(nil)
 
     public init(configuration: Configuration = .init(), store: ClusterStore? = nil) {
         self.configuration = configuration
-        self.store = store ?? ClusterStore(historyCapacity: configuration.historyCapacity)
+        let store = store ?? ClusterStore(historyCapacity: configuration.historyCapacity)
+        self.store = store
+        self.simulation = ClusterSimulation(store: store, configuration: configuration.simulation ?? .init())
     }
 
     /// Starts listening and returns once the port is bound.
@@ -119,7 +125,9 @@ public final class EmbeddedAPIServer: Sendable {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in portContinuation.yield(channel.localAddress?.port ?? 0) },
             logger: configuration.logger)
-        let group = ServiceGroup(configuration: .init(services: [app], logger: configuration.logger))
+        var services: [any ServiceLifecycle.Service] = [app]
+        if configuration.simulation != nil { services.append(SimulationService(simulation: simulation)) }
+        let group = ServiceGroup(configuration: .init(services: services, logger: configuration.logger))
         let task = Task { try await group.run() }
         running.withLock { $0 = (task, group) }
         var port = 0
@@ -165,5 +173,13 @@ extension EmbeddedAPIServer {
             await server.stop()
             throw error
         }
+    }
+}
+
+/// Runs the simulated controllers as part of the server's service group.
+struct SimulationService: ServiceLifecycle.Service {
+    let simulation: ClusterSimulation
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await simulation.run() }
     }
 }

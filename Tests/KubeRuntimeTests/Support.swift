@@ -4,26 +4,16 @@ import KubeRuntime
 import KubeTestServer
 import Testing
 
-/// Waits, through a watch, until the named object satisfies `predicate` (nil: it does not exist).
-/// Event-driven: it wakes on changes; the server-side timeout bounds the wait.
+/// Waits, through a watch, until the named object satisfies `predicate`; records an issue on timeout.
 @discardableResult
 func awaitObject<R: KubeResource>(_ api: Api<R>, _ name: String, timeoutSeconds: Int = 20,
                                   _ predicate: (R?) -> Bool) async throws -> R? {
-    let list = try await api.list(.init(fieldSelector: .equals("metadata.name", name)))
-    if predicate(list.items.first) { return list.items.first }
-    var current = list.items.first
-    let stream = try await api.watch(.init(fieldSelector: .equals("metadata.name", name), resourceVersion: list.metadata.resourceVersion,
-                                           timeoutSeconds: timeoutSeconds, allowBookmarks: false))
-    for try await event in stream {
-        switch event {
-        case .added(let object), .modified(let object): current = object
-        case .deleted: current = nil
-        case .bookmark: continue
-        }
-        if predicate(current) { return current }
+    do {
+        return try await api.waitUntil(name, timeoutSeconds: timeoutSeconds, predicate)
+    } catch let timeout as Api<R>.WaitTimeout {
+        Issue.record("\(timeout)")
+        return nil
     }
-    Issue.record("\(R.resourceType.kind) \(name) did not reach the expected state in \(timeoutSeconds)s; last: \(String(describing: current?.metadata))")
-    return current
 }
 
 /// A stream of values a test can await one by one, with a deadline measured on the continuous clock.

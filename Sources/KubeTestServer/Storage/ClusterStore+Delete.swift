@@ -118,6 +118,11 @@ extension ClusterStore {
                         changed = true
                     } else if object[path: ["metadata", "deletionTimestamp"]] != nil,
                         let finalizers = object[path: ["metadata", "finalizers"]]?.arrayValue,
+                        finalizers.contains("foregroundDeletion"), hasDependents(state, of: object)
+                    {
+                        if deleteDependents(&state, of: object) { changed = true }
+                    } else if object[path: ["metadata", "deletionTimestamp"]] != nil,
+                        let finalizers = object[path: ["metadata", "finalizers"]]?.arrayValue,
                         finalizers.contains("foregroundDeletion"), !hasDependents(state, of: object)
                     {
                         var released = object
@@ -142,6 +147,22 @@ extension ClusterStore {
                 object[path: ["metadata", "ownerReferences"]]?.arrayValue?.contains { $0["uid"]?.stringValue == uid } ?? false
             }
         }
+    }
+
+    /// Starts deleting the dependents of an owner in foreground deletion; true if any was touched.
+    func deleteDependents(_ state: inout State, of owner: JSONValue) -> Bool {
+        guard let uid = owner[path: ["metadata", "uid"]]?.stringValue else { return false }
+        var touched = false
+        for (resourceKey, objects) in state.objects {
+            guard let resource = state.resources[resourceKey] else { continue }
+            for (key, object) in objects where object[path: ["metadata", "deletionTimestamp"]] == nil {
+                guard object[path: ["metadata", "ownerReferences"]]?.arrayValue?.contains(where: { $0["uid"]?.stringValue == uid }) == true
+                else { continue }
+                _ = markOrRemove(&state, resource: resource, key: key, current: object, propagation: .background)
+                touched = true
+            }
+        }
+        return touched
     }
 
     func orphanDependents(_ state: inout State, of owner: JSONValue) {

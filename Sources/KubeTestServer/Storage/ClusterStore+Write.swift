@@ -119,7 +119,9 @@ extension ClusterStore {
         if dryRun { return object }
         let finalizers = object[path: ["metadata", "finalizers"]]?.arrayValue ?? []
         if current[path: ["metadata", "deletionTimestamp"]] != nil, finalizers.isEmpty {
-            return remove(&state, resource: resource, key: key, last: object)
+            let removed = remove(&state, resource: resource, key: key, last: object)
+            collectGarbage(&state)
+            return removed
         }
         return commit(&state, resource: resource, key: key, object: object, type: .modified, previous: current)
     }

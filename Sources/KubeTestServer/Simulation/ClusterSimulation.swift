@@ -1,0 +1,187 @@
+import Foundation
+import KubeClient
+import Synchronization
+
+/// Stand-ins for the cluster's own controllers (there are no nodes here): Deployments get ReplicaSets,
+/// Pods and status; Jobs run and finish; CronJobs create Jobs; HPAs report status and scale their
+/// targets. Each can be switched off, and tests steer outcomes through the hooks.
+public final class ClusterSimulation: Sendable {
+    public struct Configuration: Sendable {
+        public var deployments = true
+        public var jobs = true
+        public var cronJobs = true
+        public var horizontalPodAutoscalers = true
+        /// How long pods take to become ready after a Deployment changes.
+        public var readyDelay: Duration = .milliseconds(200)
+        /// How long a Job runs before its outcome is applied.
+        public var jobDuration: Duration = .milliseconds(300)
+        public init() {}
+    }
+
+    /// What a simulated Job does.
+    public enum JobOutcome: Sendable, Equatable {
+        case succeed
+        case fail(message: String)
+        /// Keep running until another outcome is set.
+        case hold
+    }
+
+    struct Hooks {
+        var deploymentFailures: [ObjectKey: (reason: String, message: String)] = [:]
+        var jobOutcomes: [ObjectKey: JobOutcome] = [:]
+        var hpaDesired: [ObjectKey: Int] = [:]
+    }
+
+    let store: ClusterStore
+    let configuration: Configuration
+    let hooks = SimulationHooks()
+    let deployments: ReconcileLoop
+    let jobs: ReconcileLoop
+    let cronJobs: ReconcileLoop
+    let hpas: ReconcileLoop
+
+    public init(store: ClusterStore, configuration: Configuration = .init()) {
+        self.store = store
+        self.configuration = configuration
+        let hooks = self.hooks
+        deployments = ReconcileLoop(delay: configuration.readyDelay) { key in
+            DeploymentSimulator(store: store, hooks: hooks).reconcile(key)
+        }
+        jobs = ReconcileLoop(delay: configuration.jobDuration) { key in
+            JobSimulator(store: store, hooks: hooks).reconcile(key)
+        }
+        cronJobs = ReconcileLoop(delay: .milliseconds(10)) { key in
+            CronJobSimulator(store: store).reconcile(key, trigger: false)
+        }
+        hpas = ReconcileLoop(delay: .milliseconds(50)) { key in
+            HPASimulator(store: store, hooks: hooks).reconcile(key)
+        }
+    }
+
+    // MARK: Hooks
+
+    /// Pods of this Deployment never become ready (e.g. reason "ImagePullBackOff").
+    public func failDeployment(namespace: String, name: String, reason: String = "ImagePullBackOff",
+                               message: String = "Back-off pulling image") {
+        let key = ObjectKey(namespace: namespace, name: name)
+        hooks.withLock { $0.deploymentFailures[key] = (reason, message) }
+        Task { await deployments.schedule(key) }
+    }
+
+    public func healDeployment(namespace: String, name: String) {
+        let key = ObjectKey(namespace: namespace, name: name)
+        hooks.withLock { $0.deploymentFailures[key] = nil }
+        Task { await deployments.schedule(key) }
+    }
+
+    /// Sets what a Job (existing or future) does; the default is to succeed.
+    public func setJobOutcome(namespace: String, name: String, _ outcome: JobOutcome) {
+        let key = ObjectKey(namespace: namespace, name: name)
+        hooks.withLock { $0.jobOutcomes[key] = outcome }
+        Task { await jobs.schedule(key) }
+    }
+
+    /// Makes a CronJob create a Job now, whatever its schedule; returns the Job's name.
+    @discardableResult
+    public func triggerCronJob(namespace: String, name: String) throws(APIError) -> String {
+        try CronJobSimulator(store: store).trigger(ObjectKey(namespace: namespace, name: name))
+    }
+
+    /// The replica count the HPA would compute from metrics (clamped to its min/max).
+    public func setHPADesiredReplicas(namespace: String, name: String, _ replicas: Int) {
+        let key = ObjectKey(namespace: namespace, name: name)
+        hooks.withLock { $0.hpaDesired[key] = replicas }
+        Task { await hpas.schedule(key) }
+    }
+
+    // MARK: Running
+
+    /// Runs the enabled controllers until cancelled.
+    public func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            let store = self.store
+            if configuration.deployments {
+                group.addTask { await self.deployments.follow(store, .init(group: "apps", plural: "deployments")) }
+            }
+            if configuration.jobs {
+                group.addTask { await self.jobs.follow(store, .init(group: "batch", plural: "jobs")) }
+            }
+            if configuration.cronJobs {
+                group.addTask { await self.cronJobs.follow(store, .init(group: "batch", plural: "cronjobs")) }
+                group.addTask { await self.cronJobs.tick(store, .init(group: "batch", plural: "cronjobs"), every: .seconds(1)) }
+            }
+            if configuration.horizontalPodAutoscalers {
+                group.addTask { await self.hpas.follow(store, .init(group: "autoscaling", plural: "horizontalpodautoscalers")) }
+                group.addTask {
+                    // Target replica changes show in the HPA's status.
+                    await self.hpas.follow(store, .init(group: "apps", plural: "deployments")) { deployment in
+                        HPASimulator(store: store, hooks: self.hooks).hpas(targeting: deployment)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Runs a reconcile for each changed object, once per burst of changes, after a delay.
+actor ReconcileLoop {
+    let delay: Duration
+    let body: @Sendable (ObjectKey) -> Void
+    private var pending: Set<ObjectKey> = []
+
+    init(delay: Duration, body: @escaping @Sendable (ObjectKey) -> Void) {
+        self.delay = delay
+        self.body = body
+    }
+
+    func schedule(_ key: ObjectKey) {
+        guard pending.insert(key).inserted else { return }
+        let delay = self.delay
+        Task {
+            try? await Task.sleep(for: delay)
+            self.start(key)
+        }
+    }
+
+    private func start(_ key: ObjectKey) {
+        pending.remove(key)
+        body(key)
+    }
+
+    /// Schedules every object of a kind whenever it changes (or the keys `map` derives from it).
+    func follow(_ store: ClusterStore, _ resourceKey: ResourceKey,
+                map: @Sendable (JSONValue) -> [ObjectKey] = { [ObjectKey.of($0)] }) async {
+        guard let handle = try? store.watch(resourceKey: resourceKey, namespace: nil, labelSelector: nil, fieldSelector: nil,
+                                            resourceVersion: nil) else { return }
+        await withTaskCancellationHandler {
+            for await message in handle.messages {
+                guard case .change(_, let object) = message else { continue }
+                for key in map(object) { schedule(key) }
+            }
+        } onCancel: {
+            handle.cancel()
+        }
+    }
+
+    /// Schedules every object of a kind periodically (schedules that depend on the time of day).
+    func tick(_ store: ClusterStore, _ resourceKey: ResourceKey, every interval: Duration) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            guard let objects = try? store.list(resourceKey: resourceKey, namespace: nil).items else { continue }
+            for object in objects { schedule(ObjectKey.of(object)) }
+        }
+    }
+}
+
+extension ObjectKey {
+    static func of(_ object: JSONValue) -> ObjectKey {
+        ObjectKey(namespace: object[path: ["metadata", "namespace"]]?.stringValue ?? "",
+                  name: object[path: ["metadata", "name"]]?.stringValue ?? "")
+    }
+}
+
+/// The hook settings, shared by the simulators.
+final class SimulationHooks: Sendable {
+    private let state = Mutex(ClusterSimulation.Hooks())
+    func withLock<T>(_ body: (inout ClusterSimulation.Hooks) -> T) -> T { state.withLock { body(&$0) } }
+}

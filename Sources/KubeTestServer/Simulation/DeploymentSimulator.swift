@@ -1,0 +1,242 @@
+import Foundation
+import KubeClient
+import Synchronization
+
+/// The Deployment and ReplicaSet controllers, simulated: one ReplicaSet per pod-template hash, Pods as
+/// objects (no processes), and status the way kube-controller-manager writes it.
+struct DeploymentSimulator {
+    static let deployments = ResourceKey(group: "apps", plural: "deployments")
+    static let replicaSets = ResourceKey(group: "apps", plural: "replicasets")
+    static let pods = ResourceKey(group: "", plural: "pods")
+
+    let store: ClusterStore
+    let hooks: SimulationHooks
+
+    func reconcile(_ key: ObjectKey) {
+        guard let deployment = try? store.get(resourceKey: Self.deployments, namespace: key.namespace, name: key.name),
+            deployment[path: ["metadata", "deletionTimestamp"]] == nil,
+            let uid = deployment[path: ["metadata", "uid"]]?.stringValue
+        else { return }
+        let failure = hooks.withLock { $0.deploymentFailures[key] }
+        let replicas = Int(deployment[path: ["spec", "replicas"]]?.intValue ?? 1)
+        let paused = deployment[path: ["spec", "paused"]]?.boolValue == true
+        let template = deployment[path: ["spec", "template"]] ?? [:]
+        let hash = Self.templateHash(template)
+        let currentName = "\(key.name)-\(hash)"
+        let owned = SimulationObjects.owned(by: uid, in: store, Self.replicaSets, namespace: key.namespace)
+        if !paused, !owned.contains(where: { $0[path: ["metadata", "name"]]?.stringValue == currentName }) {
+            createReplicaSet(named: currentName, hash: hash, for: deployment, template: template, replicas: replicas,
+                             revision: owned.count + 1)
+        }
+        var ready = 0
+        var updated = 0
+        var total = 0
+        for replicaSet in SimulationObjects.owned(by: uid, in: store, Self.replicaSets, namespace: key.namespace) {
+            let name = replicaSet[path: ["metadata", "name"]]?.stringValue ?? ""
+            let isCurrent = name == currentName
+            let desired = isCurrent ? replicas : 0
+            let counts = syncPods(of: replicaSet, desired: desired, failure: failure)
+            total += counts.total
+            if isCurrent {
+                ready += counts.ready
+                updated += counts.total
+            }
+        }
+        writeStatus(deployment, replicas: replicas, total: total, updated: updated, ready: ready, currentName: currentName,
+                    failure: failure)
+    }
+
+    static func templateHash(_ template: JSONValue) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in template.encoded() {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
+        return String((0..<10).map { index in alphabet[Int((hash >> (UInt64(index) * 6)) % UInt64(alphabet.count))] })
+    }
+
+    func createReplicaSet(named name: String, hash: String, for deployment: JSONValue, template: JSONValue, replicas: Int, revision: Int) {
+        var podTemplate = template
+        podTemplate[path: ["metadata", "labels", "pod-template-hash"]] = .string(hash)
+        var selector = deployment[path: ["spec", "selector"]] ?? [:]
+        selector[path: ["matchLabels", "pod-template-hash"]] = .string(hash)
+        let body: JSONValue = [
+            "apiVersion": "apps/v1", "kind": "ReplicaSet",
+            "metadata": [
+                "name": .string(name), "labels": podTemplate[path: ["metadata", "labels"]] ?? [:],
+                "annotations": ["deployment.kubernetes.io/revision": .string(String(revision))],
+                "ownerReferences": [SimulationObjects.controllerReference(to: deployment, kind: "Deployment", apiVersion: "apps/v1")],
+            ],
+            "spec": ["replicas": .int(Int64(replicas)), "selector": selector, "template": podTemplate],
+        ]
+        _ = try? store.create(resourceKey: Self.replicaSets, namespace: deployment[path: ["metadata", "namespace"]]?.stringValue,
+                              body: body)
+    }
+
+    /// Makes the ReplicaSet's pods match `desired` and sets their status; returns (total, ready).
+    func syncPods(of replicaSet: JSONValue, desired: Int, failure: (reason: String, message: String)?) -> (total: Int, ready: Int) {
+        let namespace = replicaSet[path: ["metadata", "namespace"]]?.stringValue ?? ""
+        let name = replicaSet[path: ["metadata", "name"]]?.stringValue ?? ""
+        guard let uid = replicaSet[path: ["metadata", "uid"]]?.stringValue else { return (0, 0) }
+        if replicaSet[path: ["spec", "replicas"]]?.intValue != Int64(desired) {
+            _ = try? store.modify(resourceKey: Self.replicaSets, namespace: namespace, name: name) { current throws(APIError) in
+                var updated = current
+                updated[path: ["spec", "replicas"]] = .int(Int64(desired))
+                return updated
+            }
+        }
+        var pods = SimulationObjects.owned(by: uid, in: store, Self.pods, namespace: namespace)
+        while pods.count > desired, let pod = pods.popLast() {
+            _ = try? store.delete(resourceKey: Self.pods, namespace: namespace, name: pod[path: ["metadata", "name"]]?.stringValue ?? "")
+        }
+        while pods.count < desired {
+            guard let pod = createPod(for: replicaSet) else { break }
+            pods.append(pod)
+        }
+        var ready = 0
+        for pod in pods {
+            let podName = pod[path: ["metadata", "name"]]?.stringValue ?? ""
+            let status = failure.map { PodStatusFactory.waiting(pod, reason: $0.reason, message: $0.message) } ?? PodStatusFactory.running(pod)
+            if failure == nil { ready += 1 }
+            SimulationObjects.setStatus(store, Self.pods, namespace: namespace, name: podName, status)
+        }
+        let rsStatus: JSONValue = [
+            "replicas": .int(Int64(pods.count)), "readyReplicas": .int(Int64(ready)), "availableReplicas": .int(Int64(ready)),
+            "fullyLabeledReplicas": .int(Int64(pods.count)),
+            "observedGeneration": replicaSet[path: ["metadata", "generation"]] ?? 1,
+        ]
+        SimulationObjects.setStatus(store, Self.replicaSets, namespace: namespace, name: name, rsStatus)
+        return (pods.count, ready)
+    }
+
+    func createPod(for replicaSet: JSONValue) -> JSONValue? {
+        let template = replicaSet[path: ["spec", "template"]] ?? [:]
+        let name = replicaSet[path: ["metadata", "name"]]?.stringValue ?? "pod"
+        var spec = template["spec"] ?? [:]
+        spec["nodeName"] = "modelship-embedded-node"
+        let body: JSONValue = [
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": [
+                "generateName": .string(name + "-"), "labels": template[path: ["metadata", "labels"]] ?? [:],
+                "annotations": template[path: ["metadata", "annotations"]] ?? [:],
+                "ownerReferences": [SimulationObjects.controllerReference(to: replicaSet, kind: "ReplicaSet", apiVersion: "apps/v1")],
+            ],
+            "spec": spec,
+        ]
+        return try? store.create(resourceKey: Self.pods, namespace: replicaSet[path: ["metadata", "namespace"]]?.stringValue, body: body)
+    }
+
+    func writeStatus(_ deployment: JSONValue, replicas: Int, total: Int, updated: Int, ready: Int, currentName: String,
+                     failure: (reason: String, message: String)?) {
+        let previous = deployment["status"]
+        let available = ready >= replicas
+        let progressing: (status: String, reason: String, message: String)
+        if failure != nil {
+            progressing = ("False", "ProgressDeadlineExceeded", "ReplicaSet \"\(currentName)\" has timed out progressing.")
+        } else if updated == replicas && ready == replicas && total == replicas {
+            progressing = ("True", "NewReplicaSetAvailable", "ReplicaSet \"\(currentName)\" has successfully progressed.")
+        } else {
+            progressing = ("True", "ReplicaSetUpdated", "ReplicaSet \"\(currentName)\" is progressing.")
+        }
+        var status: JSONValue = [
+            "observedGeneration": deployment[path: ["metadata", "generation"]] ?? 1,
+            "replicas": .int(Int64(total)), "updatedReplicas": .int(Int64(updated)),
+            "readyReplicas": .int(Int64(ready)), "availableReplicas": .int(Int64(ready)),
+            "conditions": [
+                SimulationObjects.condition("Available", available ? "True" : "False",
+                                            available ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
+                                            available ? "Deployment has minimum availability." : "Deployment does not have minimum availability.",
+                                            previous: previous),
+                SimulationObjects.condition("Progressing", progressing.status, progressing.reason, progressing.message, previous: previous),
+            ],
+        ]
+        if total > ready { status["unavailableReplicas"] = .int(Int64(total - ready)) }
+        for field in ["readyReplicas", "availableReplicas", "updatedReplicas", "replicas"] where status[field] == 0 {
+            status[field] = nil
+        }
+        let namespace = deployment[path: ["metadata", "namespace"]]?.stringValue ?? ""
+        SimulationObjects.setStatus(store, Self.deployments, namespace: namespace,
+                                    name: deployment[path: ["metadata", "name"]]?.stringValue ?? "", status)
+    }
+}
+
+/// Pod status as the kubelet would report it.
+enum PodStatusFactory {
+    static func running(_ pod: JSONValue) -> JSONValue {
+        let now = KubeTime.format(Date())
+        let previous = pod["status"]
+        if previous?["phase"] == "Running" { return previous ?? [:] }
+        let containers = (pod[path: ["spec", "containers"]]?.arrayValue ?? []).map { container -> JSONValue in
+            ["name": container["name"] ?? "", "image": container["image"] ?? "", "ready": true, "started": true, "restartCount": 0,
+             "state": ["running": ["startedAt": .string(now)]]]
+        }
+        return [
+            "phase": "Running", "podIP": .string("10.244.\(Int.random(in: 0..<255)).\(Int.random(in: 1..<255))"),
+            "hostIP": "10.0.0.10", "startTime": .string(now),
+            "conditions": [
+                ["type": "Initialized", "status": "True", "lastTransitionTime": .string(now)],
+                ["type": "Ready", "status": "True", "lastTransitionTime": .string(now)],
+                ["type": "ContainersReady", "status": "True", "lastTransitionTime": .string(now)],
+                ["type": "PodScheduled", "status": "True", "lastTransitionTime": .string(now)],
+            ],
+            "containerStatuses": .array(containers),
+        ]
+    }
+
+    static func waiting(_ pod: JSONValue, reason: String, message: String) -> JSONValue {
+        let containers = (pod[path: ["spec", "containers"]]?.arrayValue ?? []).map { container -> JSONValue in
+            ["name": container["name"] ?? "", "image": container["image"] ?? "", "ready": false, "restartCount": 0,
+             "state": ["waiting": ["reason": .string(reason), "message": .string(message)]]]
+        }
+        return [
+            "phase": "Pending", "startTime": pod[path: ["status", "startTime"]] ?? .string(KubeTime.format(Date())),
+            "conditions": [["type": "Ready", "status": "False", "reason": "ContainersNotReady"]],
+            "containerStatuses": .array(containers),
+        ]
+    }
+
+    static func terminated(_ pod: JSONValue, succeeded: Bool, message: String?) -> JSONValue {
+        let now = KubeTime.format(Date())
+        let containers = (pod[path: ["spec", "containers"]]?.arrayValue ?? []).map { container -> JSONValue in
+            var terminated: JSONValue = ["exitCode": succeeded ? 0 : 1, "reason": succeeded ? "Completed" : "Error", "finishedAt": .string(now)]
+            if let message { terminated["message"] = .string(message) }
+            return ["name": container["name"] ?? "", "ready": false, "restartCount": 0, "state": ["terminated": terminated]]
+        }
+        return ["phase": succeeded ? "Succeeded" : "Failed", "containerStatuses": .array(containers),
+                "startTime": pod[path: ["status", "startTime"]] ?? .string(now)]
+    }
+}
+
+/// Small helpers the simulators share.
+enum SimulationObjects {
+    static func owned(by uid: String, in store: ClusterStore, _ resource: ResourceKey, namespace: String) -> [JSONValue] {
+        ((try? store.list(resourceKey: resource, namespace: namespace).items) ?? []).filter { object in
+            object[path: ["metadata", "ownerReferences"]]?.arrayValue?.contains { $0["uid"]?.stringValue == uid } ?? false
+        }
+    }
+
+    static func controllerReference(to owner: JSONValue, kind: String, apiVersion: String) -> JSONValue {
+        ["apiVersion": .string(apiVersion), "kind": .string(kind), "name": owner[path: ["metadata", "name"]] ?? "",
+         "uid": owner[path: ["metadata", "uid"]] ?? "", "controller": true, "blockOwnerDeletion": true]
+    }
+
+    /// Writes status through the status subresource; an unchanged status is a no-op in the store.
+    static func setStatus(_ store: ClusterStore, _ resource: ResourceKey, namespace: String, name: String, _ status: JSONValue) {
+        _ = try? store.modify(resourceKey: resource, namespace: namespace, name: name, subresource: .status) { current throws(APIError) in
+            var updated = current
+            updated["status"] = status
+            return updated
+        }
+    }
+
+    /// A workload condition that keeps its timestamps while its status does not change.
+    static func condition(_ type: String, _ status: String, _ reason: String, _ message: String, previous: JSONValue?) -> JSONValue {
+        let old = previous?["conditions"]?.arrayValue?.first { $0["type"]?.stringValue == type }
+        let now = JSONValue.string(KubeTime.format(Date()))
+        let unchanged = old?["status"]?.stringValue == status && old?["reason"]?.stringValue == reason
+        return ["type": .string(type), "status": .string(status), "reason": .string(reason), "message": .string(message),
+                "lastUpdateTime": unchanged ? (old?["lastUpdateTime"] ?? now) : now,
+                "lastTransitionTime": old?["status"]?.stringValue == status ? (old?["lastTransitionTime"] ?? now) : now]
+    }
+}
