@@ -17,7 +17,7 @@ step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
 step kubectl version
 step kubectl get namespaces
 step kubectl create namespace models
-step kubectl apply --validate=false -n models -f examples/embedded/deployment.yaml
+step kubectl apply -n models -f examples/embedded/deployment.yaml
 step kubectl get deployments -n models
 step kubectl scale deployment fraud-detector -n models --replicas=3
 step kubectl get deployment fraud-detector -n models -o jsonpath='{.metadata.generation} {.spec.replicas}{"\n"}'

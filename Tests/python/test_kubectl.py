@@ -62,8 +62,8 @@ def test_version_and_namespaces(cluster):
 
 def test_apply_update_patch_describe_delete_deployment(cluster):
     cluster.kubectl("create", "namespace", "shop")
-    cluster.kubectl("apply", "--validate=false", "-n", "shop", "-f", "-", input=DEPLOYMENT.replace("IMAGE_TAG", "1.25"))
-    cluster.kubectl("apply", "--validate=false", "-n", "shop", "-f", "-", input=DEPLOYMENT.replace("IMAGE_TAG", "1.26"))
+    cluster.kubectl("apply", "-n", "shop", "-f", "-", input=DEPLOYMENT.replace("IMAGE_TAG", "1.25"))
+    cluster.kubectl("apply", "-n", "shop", "-f", "-", input=DEPLOYMENT.replace("IMAGE_TAG", "1.26"))
     deployment = json.loads(cluster.kubectl("get", "-n", "shop", "deployment", "web", "-o", "json").stdout)
     assert deployment["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.26"
     assert deployment["metadata"]["generation"] == 2
@@ -79,18 +79,22 @@ def test_apply_update_patch_describe_delete_deployment(cluster):
 
 
 def test_custom_resources_with_schema_columns_and_validation(cluster):
-    cluster.kubectl("apply", "--validate=false", "-f", "-", input=CRD)
+    cluster.kubectl("apply", "-f", "-", input=CRD)
     resources = cluster.kubectl("api-resources", "--api-group=example.com").stdout
     assert "widgets" in resources and "wd" in resources
     widget = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1}\nspec: {size: 3, unknown: dropped}\n"
-    cluster.kubectl("apply", "--validate=false", "-f", "-", input=widget)
+    # kubectl validates strictly by default, through the server (fieldValidation=Strict).
+    strict = cluster.kubectl("apply", "-f", "-", input=widget, check=False)
+    assert strict.returncode != 0 and 'strict decoding error: unknown field "spec.unknown"' in strict.stderr
+    warned = cluster.kubectl("apply", "--validate=warn", "-f", "-", input=widget)
+    assert 'unknown field "spec.unknown"' in warned.stderr
     stored = json.loads(cluster.kubectl("get", "widget", "w1", "-o", "json").stdout)
     assert stored["spec"] == {"size": 3, "color": "red"}  # pruned and defaulted
     table = cluster.kubectl("get", "wd").stdout
     # Declared printer columns replace the default Age column, as on a real server.
     assert table.split("\n")[0].split() == ["NAME", "SIZE", "PHASE"]
     assert "w1" in table and "3" in table
-    bad = cluster.kubectl("apply", "--validate=false", "-f", "-", check=False,
+    bad = cluster.kubectl("apply", "-f", "-", check=False,
                           input="apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w2}\nspec: {size: 11, color: green}\n")
     assert bad.returncode != 0
     assert "spec.size" in bad.stderr and "spec.color" in bad.stderr
@@ -115,3 +119,17 @@ def test_get_watch_receives_changes(cluster):
     finally:
         watcher.terminate()
         watcher.wait(timeout=10)
+
+
+def test_explain_diff_and_server_dry_run(cluster):
+    cluster.kubectl("apply", "-f", "-", input=CRD)
+    explained = cluster.kubectl("explain", "widget.spec").stdout
+    assert "size" in explained and "-required-" in explained and "enum: red, blue" in explained
+    widget = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: d1}\nspec: {size: 2}\n"
+    cluster.kubectl("apply", "-f", "-", input=widget)
+    unchanged = cluster.kubectl("diff", "-f", "-", input=widget, check=False)
+    assert unchanged.returncode == 0, unchanged.stdout + unchanged.stderr
+    changed = cluster.kubectl("diff", "-f", "-", input=widget.replace("size: 2", "size: 5"), check=False)
+    assert changed.returncode == 1 and "+  size: 5" in changed.stdout
+    cluster.kubectl("apply", "--dry-run=server", "-f", "-", input=widget.replace("size: 2", "size: 7"))
+    assert cluster.kubectl("get", "widget", "d1", "-o", "jsonpath={.spec.size}").stdout == "2"

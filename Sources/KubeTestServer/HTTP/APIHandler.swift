@@ -32,7 +32,15 @@ struct APIHandler: Sendable {
         case "/api": return .json(DiscoveryDocuments.coreVersions(address: address))
         case "/apis": return .json(DiscoveryDocuments.groups(store.servedResources()))
         case "/__admin/faults": return try admin(request)
+        case "/openapi/v3": return .json(OpenAPIDocuments.index(store.servedResources()))
         default: break
+        }
+        if path.hasPrefix("/openapi/v3/") {
+            let groupVersion = String(path.dropFirst("/openapi/v3/".count))
+            guard let document = OpenAPIDocuments.document(groupVersionPath: groupVersion, store.servedResources()) else {
+                throw notFound(path)
+            }
+            return .json(document)
         }
         let segments = path.split(separator: "/").map(String.init)
         if segments.count == 2, segments[0] == "api" {

@@ -70,6 +70,15 @@ struct APIResponse: Sendable {
 
     static func json(_ body: JSONValue, status: Int = 200) -> APIResponse { APIResponse(status: status, body: body) }
 
+    /// Adds `Warning` headers (RFC 7234 code 299), which kubectl prints.
+    func warning(_ messages: [String]) -> APIResponse {
+        var response = self
+        for message in messages {
+            response.headers.append(("Warning", "299 - \"\(message.replacingOccurrences(of: "\"", with: "\\\""))\""))
+        }
+        return response
+    }
+
     static func error(_ error: APIError) -> APIResponse {
         var response = APIResponse(status: error.code, body: try? JSONValue(encoding: error.status))
         if let retry = error.retryAfterSeconds { response.headers.append(("Retry-After", String(retry))) }

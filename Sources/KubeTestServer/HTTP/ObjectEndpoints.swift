@@ -35,9 +35,10 @@ struct ObjectEndpoints {
         case "watch": return try watch()
         case "create":
             guard path.name == nil else { throw APIError.methodNotAllowed("POST is not allowed on a named object") }
-            let created = try store.create(resourceKey: resource.key, namespace: path.namespace, body: try request.jsonBody(),
-                                           dryRun: request.isDryRun)
-            return try answer(created, status: 201)
+            let body = try request.jsonBody()
+            let warnings = try checkUnknownFields(body)
+            let created = try store.create(resourceKey: resource.key, namespace: path.namespace, body: body, dryRun: request.isDryRun)
+            return try answer(created, status: 201).warning(warnings)
         case "update": return try update(subresource)
         case "patch": return try patch(subresource)
         case "delete": return try delete()
@@ -152,9 +153,10 @@ struct ObjectEndpoints {
             }
             return .json(ScaleView.scale(of: updated, resource: resource))
         }
+        let warnings = try checkUnknownFields(body)
         let updated = try store.update(resourceKey: resource.key, namespace: path.namespace, name: name, body: body,
                                        subresource: subresource, dryRun: request.isDryRun)
-        return try answer(updated)
+        return try answer(updated).warning(warnings)
     }
 
     func patch(_ subresource: ClusterStore.Subresource?) throws(APIError) -> APIResponse {
@@ -162,15 +164,18 @@ struct ObjectEndpoints {
         let contentType = request.header("content-type") ?? ""
         let patch = try request.jsonBody()
         let resource = self.resource
-        let transform = { (current: JSONValue) throws(APIError) -> JSONValue in
+        var warnings: [String] = []
+        let updated = try store.modify(resourceKey: resource.key, namespace: path.namespace, name: name,
+                                       subresource: subresource == .status ? .status : nil, dryRun: request.isDryRun) {
+            (current: JSONValue) throws(APIError) -> JSONValue in
             let target = subresource == .scale ? ScaleView.scale(of: current, resource: resource) : current
             let patched = try PatchApplier.apply(patch, contentType: contentType, to: target, resource: resource)
-            return subresource == .scale ? ScaleView.applying(patched, to: current, resource: resource) : patched
+            if subresource == .scale { return ScaleView.applying(patched, to: current, resource: resource) }
+            warnings = try checkUnknownFields(patched)
+            return patched
         }
-        let updated = try store.modify(resourceKey: resource.key, namespace: path.namespace, name: name,
-                                       subresource: subresource == .status ? .status : nil, dryRun: request.isDryRun, transform)
         if subresource == .scale { return .json(ScaleView.scale(of: updated, resource: resource)) }
-        return try answer(updated)
+        return try answer(updated).warning(warnings)
     }
 
     func delete() throws(APIError) -> APIResponse {
@@ -194,6 +199,20 @@ struct ObjectEndpoints {
         options.preconditionResourceVersion = body?[path: ["preconditions", "resourceVersion"]]?.stringValue
         options.dryRun = request.isDryRun || body?["dryRun"]?.arrayValue?.contains("All") == true
         return options
+    }
+
+    /// `fieldValidation`: Strict rejects fields the schema does not know (400, as kube-apiserver's strict
+    /// decoding), Warn returns them as warnings, Ignore (and built-in kinds) drop them silently.
+    func checkUnknownFields(_ object: JSONValue) throws(APIError) -> [String] {
+        let mode = request.query["fieldValidation"] ?? "Ignore"
+        guard mode != "Ignore", let schema = resource.schema else { return [] }
+        let unknown = SchemaValidator(resource: resource).unknownFields(object, schema: schema).map { "unknown field \"\($0)\"" }
+        guard !unknown.isEmpty else { return [] }
+        if mode == "Strict" {
+            throw APIError.badRequest("\(resource.kind) in version \"\(resource.version)\" cannot be handled as a \(resource.kind): "
+                                      + "strict decoding error: \(unknown.joined(separator: ", "))")
+        }
+        return unknown
     }
 
     func answer(_ object: JSONValue, status: Int = 200) throws(APIError) -> APIResponse {

@@ -20,6 +20,39 @@ struct SchemaValidator {
         object = root
     }
 
+    // MARK: Unknown fields (fieldValidation)
+
+    /// Paths of the fields pruning would drop ("spec.unknown"), for `fieldValidation=Strict|Warn`.
+    func unknownFields(_ value: JSONValue, schema: JSONValue, path: String = "", isRoot: Bool = true) -> [String] {
+        if schema["x-kubernetes-preserve-unknown-fields"]?.boolValue == true, schema["properties"] == nil { return [] }
+        switch value {
+        case .object(let object):
+            let properties = schema["properties"]?.objectValue
+            let additional = schema["additionalProperties"]
+            let preserve = schema["x-kubernetes-preserve-unknown-fields"]?.boolValue == true
+            var unknown: [String] = []
+            for (key, child) in object.sorted(by: { $0.key < $1.key }) {
+                if isRoot, ["apiVersion", "kind", "metadata"].contains(key) { continue }
+                let childPath = join(path, key)
+                if let childSchema = properties?[key] {
+                    unknown += unknownFields(child, schema: childSchema, path: childPath, isRoot: false)
+                } else if let additional, case .object = additional {
+                    unknown += unknownFields(child, schema: additional, path: childPath, isRoot: false)
+                } else if additional?.boolValue != true && !preserve {
+                    unknown.append(childPath)
+                }
+            }
+            return unknown
+        case .array(let array):
+            guard let items = schema["items"] else { return [] }
+            return array.enumerated().flatMap { index, element in
+                unknownFields(element, schema: items, path: "\(path)[\(index)]", isRoot: false)
+            }
+        default:
+            return []
+        }
+    }
+
     // MARK: Pruning
 
     func prune(_ value: JSONValue, schema: JSONValue, isRoot: Bool = false) -> JSONValue {
