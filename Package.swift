@@ -56,6 +56,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(name: "ModelshipAPI", dependencies: ["KubeClient"], swiftSettings: strict),
+        .target(
+            name: "ModelshipController",
+            dependencies: [
+                "KubeClient", "KubeRuntime", "ModelshipAPI",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "KubeTestServer",
             dependencies: [
@@ -83,6 +92,9 @@ let package = Package(
         ),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeTestServer"], swiftSettings: strict),
         .testTarget(name: "KubeTestServerTests", dependencies: ["KubeTestServer", "KubeClient"], swiftSettings: strict),
+        .testTarget(name: "ModelshipControllerTests",
+                    dependencies: ["ModelshipController", "ModelshipAPI", "KubeRuntime", "KubeTestServer", "KubeClient"],
+                    swiftSettings: strict),
         .testTarget(name: "KubeRuntimeTests", dependencies: ["KubeRuntime", "KubeTestServer"], swiftSettings: strict),
     ]
 )

@@ -170,3 +170,6 @@ public struct PodStatus: Codable, Sendable, Hashable {
     public var reason: String?
     public init() {}
 }
+
+/// `Service` under a name that cannot clash with swift-service-lifecycle's `Service` protocol.
+public typealias KubeService = Service

@@ -17,6 +17,8 @@ public final class Controller<R: KubeResource, C: Clock>: ServiceLifecycle.Servi
         /// Every object is reconciled again this often even without events (controller-runtime's SyncPeriod).
         public var resyncInterval: Duration?
         public var backoff = WorkQueue<ObjectRef, C>.Backoff()
+        /// Called after every reconcile (for tests and diagnostics).
+        public var onReconcile: (@Sendable (ObjectRef) -> Void)?
         public init(name: String) { self.name = name }
     }
 
@@ -29,6 +31,9 @@ public final class Controller<R: KubeResource, C: Clock>: ServiceLifecycle.Servi
     let logger: Logger
     let metrics: ControllerMetrics
     private let sources = Mutex<[@Sendable (WorkQueue<ObjectRef, C>) async -> Void]>([])
+    /// Waits for each watched kind's first list.
+    private let syncChecks = Mutex<[@Sendable () async -> Void]>([])
+    private let syncedFlags = Mutex<[@Sendable () -> Bool]>([])
     private let caches = Mutex(CacheSet())
 
     public init(for api: Api<R>, reconciler: some Reconciler<R>, configuration: Configuration, clock: C,
@@ -61,7 +66,10 @@ public final class Controller<R: KubeResource, C: Clock>: ServiceLifecycle.Servi
     public func watches<Other: KubeResource>(_ api: Api<Other>, labelSelector: LabelSelector? = nil,
                                              map: @escaping @Sendable (Other) -> [ObjectRef]) -> Self {
         let reflector = Reflector(watcher: Watcher(api: api, labelSelector: labelSelector, logger: logger))
-        caches.withLock { $0.register(reflector.store) }
+        let store = reflector.store
+        caches.withLock { $0.register(store) }
+        syncChecks.withLock { $0.append { await store.waitUntilSynced() } }
+        syncedFlags.withLock { $0.append { store.hasSynced } }
         sources.withLock {
             $0.append { queue in
                 await reflector.run { objects in
@@ -75,7 +83,7 @@ public final class Controller<R: KubeResource, C: Clock>: ServiceLifecycle.Servi
     }
 
     /// True once the primary kind and every watched kind have been listed.
-    public var hasSynced: Bool { store.hasSynced }
+    public var hasSynced: Bool { store.hasSynced && syncedFlags.withLock { $0 }.allSatisfy { $0() } }
 
     public func run() async throws {
         let sources = self.sources.withLock { $0 }
@@ -109,11 +117,16 @@ public final class Controller<R: KubeResource, C: Clock>: ServiceLifecycle.Servi
         }
     }
 
+    /// Workers start only once every cache is filled, so no reconcile acts on a partial view
+    /// (which would, for example, create a child that exists but is not cached yet).
     func work() async {
+        await store.waitUntilSynced()
+        for check in syncChecks.withLock({ $0 }) { await check() }
         let context = ReconcileContext(store: store, caches: caches.withLock { $0 })
         while let ref = await queue.next() {
             await reconcileOne(ref, context: context)
             await queue.done(ref)
+            configuration.onReconcile?(ref)
         }
     }
 

@@ -24,6 +24,7 @@ public final class Store<R: KubeResource>: Sendable {
         var byControllerUID: [String: Set<ObjectRef>] = [:]
         var byLabel: [String: Set<ObjectRef>] = [:]
         var synced = false
+        var syncWaiters: [CheckedContinuation<Void, Never>] = []
     }
     private let state = Mutex(State())
 
@@ -53,12 +54,27 @@ public final class Store<R: KubeResource>: Sendable {
 
     // MARK: Updates from the watcher
 
+    /// Returns once the first complete list has been loaded.
+    public func waitUntilSynced() async {
+        await withCheckedContinuation { continuation in
+            let synced = state.withLock { state -> Bool in
+                if state.synced { return true }
+                state.syncWaiters.append(continuation)
+                return false
+            }
+            if synced { continuation.resume() }
+        }
+    }
+
     func replaceAll(_ objects: [R]) {
-        state.withLock { state in
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            let waiters = state.syncWaiters
             state = State()
             for object in objects { Self.insert(object, into: &state) }
             state.synced = true
+            return waiters
         }
+        for waiter in waiters { waiter.resume() }
     }
 
     func apply(_ object: R) {

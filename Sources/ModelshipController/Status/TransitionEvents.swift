@@ -1,0 +1,29 @@
+import KubeRuntime
+import ModelshipAPI
+
+/// The Events a status change deserves: one per meaningful transition, none for a repeat.
+enum TransitionEvents {
+    struct Event: Equatable {
+        var type: EventRecorder.EventType
+        var reason: String
+        var message: String
+    }
+
+    static func between(_ old: ModelDeploymentStatus?, _ new: ModelDeploymentStatus, model: ModelSource) -> [Event] {
+        let oldPhase = old?.phase
+        guard new.phase != oldPhase || new.stable?.modelVersion != old?.stable?.modelVersion else { return [] }
+        switch new.phase {
+        case .failed?:
+            return [Event(type: .warning, reason: "InvalidSpec", message: new.message ?? "invalid spec")]
+        case .degraded?:
+            return [Event(type: .warning, reason: "RolloutStalled", message: new.message ?? "rollout stalled")]
+        case .progressing? where old?.stable?.modelVersion != nil && old?.stable?.modelVersion != model.version:
+            return [Event(type: .normal, reason: "RolloutStarted",
+                          message: "Rolling out model version \(model.version) (was \(old?.stable?.modelVersion ?? "none"))")]
+        case .healthy? where old?.stable?.modelVersion != new.stable?.modelVersion || oldPhase != .healthy:
+            return [Event(type: .normal, reason: "RolloutComplete", message: new.message ?? "rollout complete")]
+        default:
+            return []
+        }
+    }
+}

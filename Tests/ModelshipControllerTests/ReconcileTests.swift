@@ -1,0 +1,166 @@
+import Foundation
+import KubeClient
+import KubeRuntime
+import KubeTestServer
+import ModelshipAPI
+import ModelshipController
+import Testing
+
+@Suite struct ReconcileTests {
+    @Test func applyCreatesEveryChildAndBecomesHealthy() async throws {
+        try await ControlPlane.with { plane in
+            try await plane.withOperator { _ in
+                let created = try await plane.modelDeployments.create(modelDeployment("fraud", version: "7"))
+                let healthy = try await plane.modelDeployments.waitUntil("fraud") { $0?.isHealthy == true }
+                #expect(healthy?.status?.stable?.modelVersion == "7")
+                #expect(healthy?.status?.readyReplicas == 2)
+                #expect(healthy?.status?.condition("Ready")?.status == .true)
+                #expect(healthy?.status?.endpoint == "http://fraud.default.svc.cluster.local")
+
+                let workload = try await plane.deployments.get("fraud-stable")
+                #expect(workload.metadata.controllerReference?.uid == created.metadata.uid)
+                #expect(workload.spec.replicas == 2)
+                let container = try #require(workload.spec.template.spec?.containers.first)
+                #expect(container.args == ["serve"])
+                #expect(container.env?.first { $0.name == "MODELSHIP_MODEL_VERSION" }?.value == "7")
+                #expect(container.readinessProbe?.httpGet?.path == "/v2/health/ready")
+                #expect(container.securityContext?.readOnlyRootFilesystem == true)
+                #expect(workload.spec.template.metadata?.annotations?["prometheus.io/scrape"] == "true")
+
+                #expect(try await plane.services.get("fraud").spec.selector == ["app.kubernetes.io/instance": "fraud", "modelship.dev/role": "stable"])
+                #expect(try await plane.services.getIfPresent("fraud-stable") != nil)
+                #expect(try await plane.budgets.get("fraud-stable").spec.maxUnavailable == 1)
+                #expect(try await plane.autoscalers.getIfPresent("fraud-stable") == nil)
+                let reasons = try await plane.reasons()
+                #expect(reasons.contains("Created") && reasons.contains("RolloutComplete"))
+            }
+        }
+    }
+
+    @Test func aNewModelVersionRollsAndIsReported() async throws {
+        try await ControlPlane.with { plane in
+            try await plane.withOperator { _ in
+                _ = try await plane.modelDeployments.create(modelDeployment("ranker", version: "1"))
+                try await plane.modelDeployments.waitUntil("ranker") { $0?.isHealthy == true }
+                _ = try await plane.modelDeployments.patch("ranker", .merge(["spec": ["model": ["version": "2", "uri": "s3://models/ranker/2/model.onnx"]]]))
+                let rolled = try await plane.modelDeployments.waitUntil("ranker") { $0?.isHealthy == true && $0?.status?.stable?.modelVersion == "2" }
+                #expect(rolled?.status?.stable?.modelURI == "s3://models/ranker/2/model.onnx")
+                let events = try await plane.events.list().items
+                #expect(events.contains { $0.reason == "RolloutStarted" && $0.message == "Rolling out model version 2 (was 1)" })
+                #expect(events.filter { $0.reason == "RolloutComplete" }.count == 2)
+                let replicaSets = try await Api<ReplicaSet>(client: plane.client, namespace: "default").list().items
+                #expect(replicaSets.count == 2)  // the rolling update made a new ReplicaSet
+            }
+        }
+    }
+
+    @Test func switchingBetweenFixedReplicasAndAutoscaling() async throws {
+        try await ControlPlane.with { plane in
+            try await plane.withOperator { _ in
+                _ = try await plane.modelDeployments.create(modelDeployment("scaler", replicas: 1))
+                try await plane.modelDeployments.waitUntil("scaler") { $0?.isHealthy == true }
+                #expect(try await plane.budgets.getIfPresent("scaler-stable") == nil)
+
+                _ = try await plane.modelDeployments.patch("scaler", .merge(["spec": ["scaling": [
+                    "replicas": .null, "autoscaling": ["minReplicas": 2, "maxReplicas": 5, "targetCPUUtilization": 60]]]]))
+                let autoscaler = try await plane.autoscalers.waitUntil("scaler-stable") { $0 != nil }
+                #expect(autoscaler?.spec.maxReplicas == 5)
+                #expect(autoscaler?.spec.scaleTargetRef.name == "scaler-stable")
+                // The HPA owns replicas now: what it decides stays.
+                plane.server.simulation.setHPADesiredReplicas(namespace: "default", name: "scaler-stable", 4)
+                try await plane.modelDeployments.waitUntil("scaler") { $0?.status?.readyReplicas == 4 && $0?.isHealthy == true }
+                #expect(try await plane.deployments.get("scaler-stable").spec.replicas == 4)
+                #expect(try await plane.budgets.getIfPresent("scaler-stable") != nil)
+
+                _ = try await plane.modelDeployments.patch("scaler", .merge(["spec": ["scaling": ["autoscaling": .null, "replicas": 3]]]))
+                try await plane.autoscalers.waitUntil("scaler-stable") { $0 == nil }
+                try await plane.deployments.waitUntil("scaler-stable") { $0?.spec.replicas == 3 }
+            }
+        }
+    }
+
+    @Test func invalidSpecsAreRejectedOrReportedWithoutChildren() async throws {
+        try await ControlPlane.with { plane in
+            // The schema rejects at admission, with field causes.
+            var badVersion = modelDeployment("bad-version")
+            badVersion.spec.model.version = "not a label!"
+            await #expect { try await plane.modelDeployments.create(badVersion) } throws: { error in
+                (error as? KubeError)?.causes.contains { $0.field == "spec.model.version" } == true
+            }
+            try await plane.withOperator { _ in
+                // What the schema cannot see is reported in status and as a Warning Event.
+                var both = modelDeployment("both")
+                both.spec.scaling = Scaling(replicas: 2, autoscaling: .init(maxReplicas: 3))
+                _ = try await plane.modelDeployments.create(both)
+                let failed = try await plane.modelDeployments.waitUntil("both") { $0?.status?.phase == .failed }
+                #expect(failed?.status?.condition("Ready")?.reason == "InvalidSpec")
+                #expect(failed?.status?.message?.contains("set either replicas or autoscaling") == true)
+
+                var secretless = modelDeployment("secretless")
+                secretless.spec.model.storageSecretRef = LocalObjectReference(name: "s3-creds")
+                _ = try await plane.modelDeployments.create(secretless)
+                let missing = try await plane.modelDeployments.waitUntil("secretless") { $0?.status?.phase == .failed }
+                #expect(missing?.status?.message?.contains("Secret s3-creds does not exist") == true)
+
+                #expect(try await plane.deployments.list().items.isEmpty)
+                #expect(try await plane.events.list().items.contains { $0.reason == "InvalidSpec" && $0.type == "Warning" })
+
+                // Fixing the spec heals it.
+                _ = try await plane.modelDeployments.patch("both", .merge(["spec": ["scaling": ["autoscaling": .null]]]))
+                try await plane.modelDeployments.waitUntil("both") { $0?.isHealthy == true }
+            }
+        }
+    }
+
+    @Test func childrenChangedByOthersAreRepairedAndTheirFieldsKept() async throws {
+        try await ControlPlane.with { plane in
+            try await plane.withOperator { _ in
+                _ = try await plane.modelDeployments.create(modelDeployment("repair"))
+                try await plane.modelDeployments.waitUntil("repair") { $0?.isHealthy == true }
+
+                // kubectl rollout restart, and a label from someone else: both survive reconciles.
+                _ = try await plane.deployments.patch("repair-stable", .merge([
+                    "metadata": ["labels": ["team": "ml"]],
+                    "spec": ["template": ["metadata": ["annotations": ["kubectl.kubernetes.io/restartedAt": "2026-11-27T00:00:00Z"]]]],
+                ]))
+                // A wrong port and a deleted Service are put back.
+                _ = try await plane.services.patch("repair", .merge(["spec": ["ports": [["name": "http", "port": 9999, "targetPort": "http"]]]]))
+                try await plane.services.delete("repair-stable")
+                try await plane.services.waitUntil("repair") { $0?.spec.ports?.first?.port == 80 }
+                try await plane.services.waitUntil("repair-stable") { $0 != nil }
+                let workload = try await plane.deployments.get("repair-stable")
+                #expect(workload.metadata.labels?["team"] == "ml")
+                #expect(workload.spec.template.metadata?.annotations?["kubectl.kubernetes.io/restartedAt"] == "2026-11-27T00:00:00Z")
+
+                try await plane.deployments.delete("repair-stable")
+                try await plane.deployments.waitUntil("repair-stable") { $0?.metadata.deletionTimestamp == nil && $0 != nil }
+                try await plane.modelDeployments.waitUntil("repair") { $0?.isHealthy == true && $0?.status?.readyReplicas == 2 }
+            }
+        }
+    }
+
+    @Test func deletingTheModelDeploymentCollectsItsChildren() async throws {
+        try await ControlPlane.with { plane in
+            try await plane.withOperator { _ in
+                _ = try await plane.modelDeployments.create(modelDeployment("temp"))
+                try await plane.modelDeployments.waitUntil("temp") { $0?.isHealthy == true }
+                try await plane.modelDeployments.delete("temp")
+                try await plane.deployments.waitUntil("temp-stable") { $0 == nil }
+                #expect(try await plane.services.list(.init(labelSelector: ChildNames.managedSelector)).items.isEmpty)
+                #expect(try await plane.budgets.list().items.isEmpty)
+            }
+        }
+    }
+
+    @Test func aChildOwnedBySomeoneElseIsNotTakenOver() async throws {
+        try await ControlPlane.with { plane in
+            _ = try await plane.services.create(KubeService(metadata: ObjectMeta(name: "taken"), spec: ServiceSpec(selector: ["app": "other"], ports: [.init(port: 80)])))
+            try await plane.withOperator { _ in
+                _ = try await plane.modelDeployments.create(modelDeployment("taken"))
+                let failed = try await plane.modelDeployments.waitUntil("taken") { $0?.status?.phase == .failed }
+                #expect(failed?.status?.message?.contains("Service taken exists and is not controlled") == true)
+                #expect(try await plane.services.get("taken").spec.selector == ["app": "other"])
+            }
+        }
+    }
+}
