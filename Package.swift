@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "KubeRuntime", targets: ["KubeRuntime"]),
         .library(name: "KubeTestServer", targets: ["KubeTestServer"]),
         .executable(name: "modelship-dev-cluster", targets: ["modelship-dev-cluster"]),
+        .executable(name: "modelship-operator", targets: ["modelship-operator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
@@ -78,6 +79,20 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "modelship-operator",
+            dependencies: [
+                "ModelshipController", "KubeRuntime", "KubeClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: strict
         ),

@@ -10,7 +10,7 @@ enum TableConverter {
     static func table(for resource: ServedResource, objects: [JSONValue], includeObject: String?, resourceVersion: String?,
                       continueToken: String? = nil, now: Date = Date()) -> JSONValue
     {
-        var definitions: [JSONValue] = [[
+        var definitions: [JSONValue] = resource.tableOmitsName ? [] : [[
             "name": "Name", "type": "string", "format": "name", "priority": 0,
             "description": "Name must be unique within a namespace.",
         ]]
@@ -21,7 +21,7 @@ enum TableConverter {
             ])
         }
         let rows: [JSONValue] = objects.map { object in
-            var cells: [JSONValue] = [object[path: ["metadata", "name"]] ?? ""]
+            var cells: [JSONValue] = resource.tableOmitsName ? [] : [object[path: ["metadata", "name"]] ?? ""]
             for column in resource.printerColumns { cells.append(cell(column, object, now: now)) }
             var row: JSONValue = ["cells": .array(cells)]
             switch includeObject {

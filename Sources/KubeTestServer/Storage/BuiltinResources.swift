@@ -12,6 +12,7 @@ enum BuiltinResources {
             resource.tracksGeneration = generation
             resource.scale = scale
             resource.printerColumns = columns
+            resource.tableOmitsName = kind == "Event"
             list.append(resource)
         }
         let age = PrinterColumn(name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp")
@@ -29,11 +30,14 @@ enum BuiltinResources {
             columns: [.init(name: "Status", type: "string", jsonPath: ".status.phase"),
                       .init(name: "IP", type: "string", jsonPath: ".status.podIP", priority: 1), age])
         add("", "v1", "Event", "events", short: ["ev"],
-            columns: [.init(name: "Type", type: "string", jsonPath: ".type"), .init(name: "Reason", type: "string", jsonPath: ".reason"),
+            columns: [.init(name: "Last Seen", type: "date", jsonPath: ".lastTimestamp"),
+                      .init(name: "Type", type: "string", jsonPath: ".type"), .init(name: "Reason", type: "string", jsonPath: ".reason"),
                       .init(name: "Object", type: "string", jsonPath: ".involvedObject.name"),
                       .init(name: "Message", type: "string", jsonPath: ".message")])
         add("events.k8s.io", "v1", "Event", "events", short: ["ev"],
-            columns: [.init(name: "Type", type: "string", jsonPath: ".type"), .init(name: "Reason", type: "string", jsonPath: ".reason"),
+            columns: [.init(name: "Last Seen", type: "date", jsonPath: ".eventTime"),
+                      .init(name: "Type", type: "string", jsonPath: ".type"), .init(name: "Reason", type: "string", jsonPath: ".reason"),
+                      .init(name: "Object", type: "string", jsonPath: ".regarding.name"),
                       .init(name: "Note", type: "string", jsonPath: ".note")])
         add("apps", "v1", "Deployment", "deployments", short: ["deploy"], categories: ["all"], status: true, generation: true,
             scale: replicasScale,

@@ -29,6 +29,8 @@ public struct ServedResource: Sendable, Hashable {
     public var hasStatus = false
     public var scale: ScaleSubresource?
     public var printerColumns: [PrinterColumn] = []
+    /// Kinds whose table has no Name column (Events, as kubectl shows them).
+    public var tableOmitsName = false
     /// Spec-carrying kinds get `metadata.generation`, bumped when anything but metadata and status changes.
     public var tracksGeneration = false
     /// The CRD's openAPIV3Schema, for custom resources.
