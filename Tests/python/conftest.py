@@ -42,3 +42,34 @@ def cluster(tmp_path_factory):
     dev = DevCluster(tmp_path_factory.mktemp("cluster"))
     yield dev
     dev.stop()
+
+
+class Operator:
+    """modelship-operator as a process, against a DevCluster with the CRD installed."""
+
+    def __init__(self, cluster: DevCluster, tmp: pathlib.Path):
+        cluster.kubectl("apply", "-f", str(ROOT / "crds" / "modelship.dev_modeldeployments.yaml"))
+        cluster.kubectl("wait", "--for=condition=Established", "crd/modeldeployments.modelship.dev", "--timeout=30s")
+        self.log = open(tmp / "operator.log", "w+")
+        env = dict(os.environ, KUBECONFIG=str(cluster.kubeconfig))
+        self.process = subprocess.Popen(
+            [str(BIN / "modelship-operator"), "--leader-elect=false", "--metrics-bind-address", "127.0.0.1:0",
+             "--health-probe-bind-address", "127.0.0.1:0", "--log-format", "json"],
+            stdout=self.log, stderr=subprocess.STDOUT, env=env)
+
+    def stop(self):
+        self.process.terminate()
+        code = self.process.wait(timeout=15)
+        self.log.close()
+        return code
+
+
+@pytest.fixture(scope="module")
+def operated(tmp_path_factory):
+    """A dev cluster with the CRD and a running operator."""
+    tmp = tmp_path_factory.mktemp("operated")
+    dev = DevCluster(tmp)
+    operator = Operator(dev, tmp)
+    yield dev
+    assert operator.stop() == 0, "the operator did not shut down cleanly on SIGTERM"
+    dev.stop()
