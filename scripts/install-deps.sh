@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v kubectl >/dev/null 2>&1 || need_apt+=(kubernetes-client)
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
+command -v lua5.1 >/dev/null 2>&1 || need_apt+=(lua5.1)
+command -v cc >/dev/null 2>&1 || need_apt+=(gcc)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing with apt: ${need_apt[*]}"
   apt-get update -qq
