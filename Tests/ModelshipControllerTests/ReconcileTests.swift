@@ -54,6 +54,26 @@ import Testing
         }
     }
 
+    @Test func aStalledRolloutIsDegradedWithThePodsReason() async throws {
+        try await ControlPlane.with { plane in
+            try await plane.withOperator { _ in
+                _ = try await plane.modelDeployments.create(modelDeployment("stuck", version: "1"))
+                try await plane.modelDeployments.waitUntil("stuck") { $0?.isHealthy == true }
+                plane.server.simulation.failDeployment(namespace: "default", name: "stuck-stable", reason: "ImagePullBackOff",
+                                                       message: "Back-off pulling image \"modelship-server:typo\"")
+                _ = try await plane.modelDeployments.patch("stuck", .merge(["spec": ["model": ["version": "2"]]]))
+                let degraded = try await plane.modelDeployments.waitUntil("stuck") { $0?.status?.phase == .degraded }
+                #expect(degraded?.status?.condition("Degraded")?.status == .true)
+                #expect(degraded?.status?.message?.contains("ImagePullBackOff") == true)
+                #expect(degraded?.status?.stable?.modelVersion == "1")  // the old version is still the stable one
+                #expect(try await plane.events.list().items.contains { $0.reason == "RolloutStalled" && $0.type == "Warning" })
+
+                plane.server.simulation.healDeployment(namespace: "default", name: "stuck-stable")
+                try await plane.modelDeployments.waitUntil("stuck") { $0?.isHealthy == true && $0?.status?.stable?.modelVersion == "2" }
+            }
+        }
+    }
+
     @Test func switchingBetweenFixedReplicasAndAutoscaling() async throws {
         try await ControlPlane.with { plane in
             try await plane.withOperator { _ in

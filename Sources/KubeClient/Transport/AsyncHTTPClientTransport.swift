@@ -3,11 +3,15 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOSSL
+import Synchronization
 
 /// `HTTPTransport` over async-http-client, with TLS settings from the client configuration.
 public final class AsyncHTTPClientTransport: HTTPTransport {
     let client: HTTPClient
     static let maxResponseSize = 256 * 1024 * 1024
+    /// Open streams, cancelled on shutdown so it never waits for a watch to time out.
+    private let streams = Mutex<[UInt64: Task<Void, Never>]>([:])
+    private let nextStreamID = Mutex<UInt64>(0)
 
     public init(configuration: ClientConfiguration) throws(KubeError) {
         var http = HTTPClient.Configuration()
@@ -61,20 +65,28 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         }
     }
 
+    /// The request runs inside the task that reads its body, so ending the stream (a consumer that stops
+    /// iterating, or cancellation) cancels the request itself and frees the connection at once.
     public func stream(_ request: TransportRequest) async throws(KubeError) -> TransportStream {
-        let response: HTTPClientResponse
-        do {
-            response = try await client.execute(makeRequest(request), timeout: .nanoseconds(request.timeout.nanoseconds))
-        } catch {
-            throw .transport(String(describing: error))
-        }
-        let body = response.body
+        typealias Head = Result<(status: Int, headers: [(String, String)]), KubeError>
+        let (heads, headContinuation) = AsyncStream<Head>.makeStream()
+        let client = self.client
+        let httpRequest = makeRequest(request)
+        let timeout = TimeAmount.nanoseconds(request.timeout.nanoseconds)
         // Bounded: a consumer that falls this far behind gets an error and re-watches,
         // instead of the client buffering without limit.
         let chunks = AsyncThrowingStream<[UInt8], any Error>(bufferingPolicy: .bufferingOldest(64)) { continuation in
-            let task = Task {
+            let id = self.nextStreamID.withLock { value -> UInt64 in
+                value += 1
+                return value
+            }
+            let task = Task { [weak self] in
+                defer { _ = self?.streams.withLock { $0.removeValue(forKey: id) } }
                 do {
-                    for try await var buffer in body {
+                    let response = try await client.execute(httpRequest, timeout: timeout)
+                    headContinuation.yield(.success((Int(response.status.code), response.headers.map { ($0.name, $0.value) })))
+                    headContinuation.finish()
+                    for try await var buffer in response.body {
                         let result = continuation.yield(buffer.readBytes(length: buffer.readableBytes) ?? [])
                         if case .dropped = result {
                             continuation.finish(throwing: KubeError.transport("stream consumer fell behind; buffer full"))
@@ -83,16 +95,34 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
                     }
                     continuation.finish()
                 } catch {
+                    headContinuation.yield(.failure(.transport(String(describing: error))))
+                    headContinuation.finish()
                     continuation.finish(throwing: KubeError.transport(String(describing: error)))
                 }
             }
+            self.streams.withLock { $0[id] = task }
             continuation.onTermination = { _ in task.cancel() }
         }
-        return TransportStream(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
-                               body: chunks)
+        var head: Head = .failure(.transport("the request ended before a response"))
+        for await first in heads {
+            head = first
+            break
+        }
+        switch head {
+        case .success(let (status, headers)):
+            return TransportStream(status: status, headers: headers, body: chunks)
+        case .failure(let error):
+            throw error
+        }
     }
 
     public func shutdown() async {
+        let open = streams.withLock { streams in
+            defer { streams.removeAll() }
+            return Array(streams.values)
+        }
+        for task in open { task.cancel() }
+        for task in open { await task.value }
         try? await client.shutdown()
     }
 }

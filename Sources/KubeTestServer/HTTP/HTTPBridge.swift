@@ -9,18 +9,21 @@ enum HTTPBridge {
     static func respond(to request: Request, handler: APIHandler, maxBodySize: Int) async throws -> Response {
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName] = field.value }
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: maxBodySize)
-        } catch {
-            return encode(.error(APIError(code: 413, reason: "RequestEntityTooLarge", message: "the request body is too large")))
+        // GET bodies are left unread: a watch needs the inbound stream to notice the client leaving.
+        var body = ByteBuffer()
+        if request.method != .get {
+            do {
+                body = try await request.body.collect(upTo: maxBodySize)
+            } catch {
+                return encode(.error(APIError(code: 413, reason: "RequestEntityTooLarge", message: "the request body is too large")), request: request)
+            }
         }
         let apiRequest = APIRequest(method: request.method.rawValue, path: request.uri.path, rawQuery: request.uri.query,
                                     headers: headers, body: Array(buffer: body))
-        return encode(await handler.handle(apiRequest))
+        return encode(await handler.handle(apiRequest), request: request)
     }
 
-    static func encode(_ response: APIResponse) -> Response {
+    static func encode(_ response: APIResponse, request: Request) -> Response {
         var fields = HTTPFields()
         fields[.contentType] = "application/json"
         for (name, value) in response.headers {
@@ -28,8 +31,16 @@ enum HTTPBridge {
         }
         let status = HTTPResponse.Status(code: response.status)
         if let watch = response.watch {
+            // The connection is closed when the watch ends (the inbound-close detection needs that);
+            // say so, so that clients do not put it back in their pool.
+            fields[.connection] = "close"
             return Response(status: status, headers: fields, body: ResponseBody { writer in
-                try await stream(watch, to: &writer)
+                // End the watch as soon as the client goes away, rather than at its next write.
+                try await request.body.consumeWithInboundCloseHandler { _ in
+                    try await stream(watch, to: &writer)
+                } onInboundClosed: {
+                    watch.handle.cancel()
+                }
             })
         }
         let bytes: [UInt8]
