@@ -31,6 +31,9 @@ public final class EmbeddedAPIServer: Sendable {
         /// PEM CA for client certificates: when set, clients must present a certificate it signed
         /// (kube-apiserver's --client-ca-file).
         public var clientCAPEM: String?
+        /// Names and IP addresses in the serving certificate's subject alternative names.
+        public var certificateHostnames = ["localhost"]
+        public var certificateAddresses = ["127.0.0.1"]
         /// The simulated cluster controllers (Deployments, Jobs, CronJobs, HPAs); nil runs none.
         public var simulation: ClusterSimulation.Configuration? = .init()
         public var logger = Logger(label: "modelship.embedded-apiserver")
@@ -95,7 +98,8 @@ public final class EmbeddedAPIServer: Sendable {
 
     /// Starts listening and returns once the port is bound.
     public func start() async throws -> Endpoint {
-        let authority = configuration.tls ? try CertificateAuthority() : nil
+        let authority = configuration.tls
+            ? try CertificateAuthority(hostnames: configuration.certificateHostnames, addresses: configuration.certificateAddresses) : nil
         let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
         let configuration = self.configuration
         let store = self.store

@@ -48,9 +48,14 @@ public struct ModelDeploymentReconciler: Reconciler {
         let desired = try ChildrenBuilder.build(deployment, configuration: configuration)
         let children = ChildSet(client: client, namespace: namespace, ownerUID: uid, context: context)
         let outcome = try await children.apply(desired, names: ChildNames(deployment.name))
-        for (description, change) in outcome.changes {
-            await recorder.record(deployment, reason: change == .created ? "Created" : "Updated",
-                                  message: "\(change == .created ? "Created" : "Updated") \(description)")
+        // One Event per kind of change, listing the children: fewer writes than one Event per child.
+        let created = outcome.changes.filter { $0.1 == .created }.map(\.0)
+        let updated = outcome.changes.filter { $0.1 == .updated }.map(\.0)
+        if !created.isEmpty {
+            await recorder.record(deployment, reason: "Created", message: "Created " + created.joined(separator: ", "))
+        }
+        if !updated.isEmpty {
+            await recorder.record(deployment, reason: "Updated", message: "Updated " + updated.joined(separator: ", "))
         }
         if let conflict = outcome.conflict {
             await recorder.record(deployment, type: .warning, reason: "ChildConflict", message: conflict)

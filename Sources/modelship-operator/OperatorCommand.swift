@@ -32,7 +32,7 @@ struct OperatorCommand: AsyncParsableCommand {
     @Option(help: "Namespace of the leader-election Lease. [MODELSHIP_LEADER_ELECTION_NAMESPACE, POD_NAMESPACE]")
     var leaderElectionNamespace: String = env("MODELSHIP_LEADER_ELECTION_NAMESPACE") ?? env("POD_NAMESPACE") ?? "modelship-system"
 
-    @Option(help: "Name of the leader-election Lease. [MODELSHIP_LEADER_ELECTION_ID]")
+    @Option(name: .customLong("leader-election-id"), help: "Name of the leader-election Lease. [MODELSHIP_LEADER_ELECTION_ID]")
     var leaderElectionID: String = env("MODELSHIP_LEADER_ELECTION_ID") ?? "modelship-operator"
 
     @Option(help: "Address for /metrics, host:port. [MODELSHIP_METRICS_BIND_ADDRESS]")
@@ -47,11 +47,12 @@ struct OperatorCommand: AsyncParsableCommand {
     @Option(help: "Seconds between full resyncs (0 disables). [MODELSHIP_RESYNC_SECONDS]")
     var resyncSeconds: Int = env("MODELSHIP_RESYNC_SECONDS").flatMap(Int.init) ?? 600
 
-    @Option(help: "Client-side rate limit towards the API server, requests per second (0 disables). [MODELSHIP_KUBE_API_QPS]")
-    var kubeAPIQPS: Double = env("MODELSHIP_KUBE_API_QPS").flatMap(Double.init) ?? 20
+    @Option(name: .customLong("kube-api-qps"),
+            help: "Client-side rate limit towards the API server, requests per second (0 disables). [MODELSHIP_KUBE_API_QPS]")
+    var kubeAPIQPS: Double = env("MODELSHIP_KUBE_API_QPS").flatMap(Double.init) ?? 200
 
-    @Option(help: "Burst of the client-side rate limit. [MODELSHIP_KUBE_API_BURST]")
-    var kubeAPIBurst: Int = env("MODELSHIP_KUBE_API_BURST").flatMap(Int.init) ?? 30
+    @Option(name: .customLong("kube-api-burst"), help: "Burst of the client-side rate limit. [MODELSHIP_KUBE_API_BURST]")
+    var kubeAPIBurst: Int = env("MODELSHIP_KUBE_API_BURST").flatMap(Int.init) ?? 400
 
     @Option(help: "Image for servers whose ModelDeployment names none. [MODELSHIP_DEFAULT_SERVER_IMAGE]")
     var defaultServerImage: String = env("MODELSHIP_DEFAULT_SERVER_IMAGE") ?? "ghcr.io/modelship/modelship-server:0.1.0"

@@ -81,4 +81,31 @@ func openssl(_ arguments: [String], in directory: String) throws {
         await wrongCA.shutdown()
         await server.stop()
     }
+
+    /// tls-server-name: the certificate is verified against that name, not the URL's host.
+    @Test func tlsServerNameIsTheNameTheCertificateIsCheckedAgainst() async throws {
+        var configuration = EmbeddedAPIServer.Configuration()
+        configuration.certificateHostnames = ["kube.internal"]
+        configuration.certificateAddresses = []  // the URL's 127.0.0.1 is not in the certificate
+        let server = EmbeddedAPIServer(configuration: configuration)
+        let endpoint = try await server.start()
+        func attempt(_ name: String?) async throws -> Bool {
+            var settings = endpoint.clientConfiguration()
+            settings.tlsServerName = name
+            settings.maxRetries = 0
+            let client = try KubeClient(configuration: settings)
+            defer { Task { await client.shutdown() } }
+            do {
+                _ = try await Api<Namespace>(client: client).get("default")
+                return true
+            } catch let error as KubeError {
+                if case .transport = error { return false }
+                throw error
+            }
+        }
+        #expect(try await attempt(nil) == false)
+        #expect(try await attempt("kube.internal") == true)
+        #expect(try await attempt("other.internal") == false)
+        await server.stop()
+    }
 }

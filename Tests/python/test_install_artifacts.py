@@ -86,3 +86,19 @@ def test_argocd_health_script_under_lua_5_1():
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip().endswith("10 passed, 0 failed")
+
+
+def test_every_flag_the_chart_and_manifests_pass_exists():
+    help_text = subprocess.run([str(ROOT / ".build" / "debug" / "modelship-operator"), "--help"],
+                               capture_output=True, text=True, check=True).stdout
+    known = {token.split("=")[0].split()[0] for token in help_text.split() if token.startswith("--")}
+    chart_args = by_kind(render({"watchNamespaces": ["a"]}), "Deployment")[0]["spec"]["template"]["spec"]["containers"][0]["args"]
+    manifest_args = by_kind(list(yaml.safe_load_all((ROOT / "manifests" / "operator.yaml").read_text())), "Deployment")[0][
+        "spec"]["template"]["spec"]["containers"][0]["args"]
+    for argument in chart_args + manifest_args:
+        assert argument.split("=")[0] in known, f"{argument} is not a flag of modelship-operator"
+
+
+def test_api_reference_matches_the_crd():
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen-api-reference.py"), "--check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

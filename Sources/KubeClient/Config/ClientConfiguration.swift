@@ -27,9 +27,10 @@ public struct ClientConfiguration: Sendable {
     public var credentials: any CredentialProvider
     /// The namespace of the context (or the pod), used when a call names none.
     public var namespace: String
-    /// Client-side rate limit, as client-go's QPS and Burst.
-    public var qps: Double = 20
-    public var burst: Int = 30
+    /// Client-side rate limit, as client-go's QPS and Burst. Higher than client-go's old 5/10: API Priority
+    /// and Fairness protects the API server, and 1,000 objects must converge in well under a minute.
+    public var qps: Double = 200
+    public var burst: Int = 400
     public var connectTimeout: Duration = .seconds(10)
     public var requestTimeout: Duration = .seconds(60)
     public var maxRetries: Int = 5

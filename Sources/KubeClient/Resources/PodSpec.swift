@@ -80,13 +80,39 @@ public struct ContainerPort: Codable, Sendable, Hashable {
     }
 }
 
-/// Resource quantities are kept as the strings Kubernetes uses ("500m", "1Gi").
+/// Compute resources; quantities as Kubernetes writes them ("500m", "1Gi", 2).
 public struct ResourceRequirements: Codable, Sendable, Hashable {
-    public var limits: [String: String]?
-    public var requests: [String: String]?
-    public init(limits: [String: String]? = nil, requests: [String: String]? = nil) {
+    public var limits: [String: Quantity]?
+    public var requests: [String: Quantity]?
+    public init(limits: [String: Quantity]? = nil, requests: [String: Quantity]? = nil) {
         self.limits = limits
         self.requests = requests
+    }
+}
+
+/// A resource quantity. YAML users write `cpu: 2` as often as `cpu: "2"`; both decode, and it is
+/// always encoded as the string form the API server returns.
+public struct Quantity: Codable, Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
+    public var value: String
+    public init(_ value: String) { self.value = value }
+    public init(stringLiteral value: String) { self.value = value }
+    public var description: String { value }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let text = try? container.decode(String.self) {
+            value = text
+        } else if let integer = try? container.decode(Int64.self) {
+            value = String(integer)
+        } else {
+            let number = try container.decode(Double.self)
+            value = number.rounded() == number ? String(Int64(number)) : String(number)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(value)
     }
 }
 

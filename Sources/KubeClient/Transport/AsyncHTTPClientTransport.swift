@@ -13,9 +13,19 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     private let streams = Mutex<[UInt64: Task<Void, Never>]>([:])
     private let nextStreamID = Mutex<UInt64>(0)
 
+    /// With `tls-server-name`, requests name that host (so TLS sends it as SNI and verifies the certificate
+    /// against it) while connecting to the server's real address, as kubectl does.
+    let hostRewrite: (from: String, to: String)?
+
     public init(configuration: ClientConfiguration) throws(KubeError) {
         var http = HTTPClient.Configuration()
         http.tlsConfiguration = try Self.tls(for: configuration)
+        if let name = configuration.tlsServerName, let host = configuration.server.host, name != host {
+            http.dnsOverride = [name: host]
+            hostRewrite = (host, name)
+        } else {
+            hostRewrite = nil
+        }
         http.timeout = .init(connect: .nanoseconds(configuration.connectTimeout.nanoseconds))
         http.httpVersion = .http1Only
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
@@ -30,11 +40,6 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             case .certificateAuthority(let pem):
                 tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(pem))
             }
-            if configuration.tlsServerName != nil, configuration.trust != .insecure {
-                // The chain is still verified against the CA; the name check is relaxed because
-                // async-http-client cannot verify against a name other than the URL's host.
-                tls.certificateVerification = .noHostnameVerification
-            }
             if let certificate = configuration.clientCertificate {
                 tls.certificateChain = try NIOSSLCertificate.fromPEMBytes(certificate.certificatePEM).map { .certificate($0) }
                 tls.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: certificate.keyPEM, format: .pem))
@@ -46,7 +51,11 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     }
 
     func makeRequest(_ request: TransportRequest) -> HTTPClientRequest {
-        var http = HTTPClientRequest(url: request.url)
+        var url = request.url
+        if let rewrite = hostRewrite, let range = url.range(of: "://" + rewrite.from) {
+            url.replaceSubrange(range, with: "://" + rewrite.to)
+        }
+        var http = HTTPClientRequest(url: url)
         http.method = HTTPMethod(rawValue: request.method)
         for (name, value) in request.headers { http.headers.add(name: name, value: value) }
         if let body = request.body { http.body = .bytes(ByteBuffer(bytes: body)) }

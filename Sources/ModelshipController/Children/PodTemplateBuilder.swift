@@ -95,7 +95,7 @@ struct PodTemplateBuilder {
         var resources = server.resources ?? ResourceRequirements()
         if let gpu = server.gpu {
             let name = gpu.resourceName ?? "nvidia.com/gpu"
-            resources.limits = (resources.limits ?? [:]).merging([name: String(gpu.count)]) { _, new in new }
+            resources.limits = (resources.limits ?? [:]).merging([name: Quantity(String(gpu.count))]) { _, new in new }
         }
         return resources.limits == nil && resources.requests == nil ? nil : resources
     }
