@@ -211,9 +211,7 @@ enum PodStatusFactory {
 /// Small helpers the simulators share.
 enum SimulationObjects {
     static func owned(by uid: String, in store: ClusterStore, _ resource: ResourceKey, namespace: String) -> [JSONValue] {
-        ((try? store.list(resourceKey: resource, namespace: namespace).items) ?? []).filter { object in
-            object[path: ["metadata", "ownerReferences"]]?.arrayValue?.contains { $0["uid"]?.stringValue == uid } ?? false
-        }
+        store.dependents(of: uid, in: resource).filter { $0[path: ["metadata", "namespace"]]?.stringValue == namespace }
     }
 
     static func controllerReference(to owner: JSONValue, kind: String, apiVersion: String) -> JSONValue {

@@ -48,8 +48,9 @@ enum CRDRegistry {
     static func unregister(_ state: inout ClusterStore.State, crd: JSONValue) {
         guard let resource = served(from: crd), state.resources[resource.key]?.definedByCRD != nil else { return }
         state.resources[resource.key] = nil
-        for (_, object) in state.objects[resource.key] ?? [:] {
+        for (key, object) in state.objects[resource.key] ?? [:] {
             if let uid = object[path: ["metadata", "uid"]]?.stringValue { state.uids[uid] = nil }
+            state.indexOwners(of: object, at: .init(resource: resource.key, key: key), adding: false)
         }
         state.objects[resource.key] = nil
     }

@@ -90,7 +90,9 @@ extension ClusterStore {
 
     @discardableResult
     func remove(_ state: inout State, resource: ServedResource, key: ObjectKey, last: JSONValue) -> JSONValue {
-        state.objects[resource.key]?[key] = nil
+        if let stored = state.objects[resource.key]?.removeValue(forKey: key) {
+            state.indexOwners(of: stored, at: ObjectRefKey(resource: resource.key, key: key), adding: false)
+        }
         if let uid = last[path: ["metadata", "uid"]]?.stringValue { state.uids[uid] = nil }
         state.revision += 1
         var deleted = last
@@ -142,11 +144,7 @@ extension ClusterStore {
 
     func hasDependents(_ state: State, of owner: JSONValue) -> Bool {
         guard let uid = owner[path: ["metadata", "uid"]]?.stringValue else { return false }
-        return state.objects.values.contains { objects in
-            objects.values.contains { object in
-                object[path: ["metadata", "ownerReferences"]]?.arrayValue?.contains { $0["uid"]?.stringValue == uid } ?? false
-            }
-        }
+        return !(state.dependents[uid]?.isEmpty ?? true)
     }
 
     /// Starts deleting the dependents of an owner in foreground deletion; true if any was touched.

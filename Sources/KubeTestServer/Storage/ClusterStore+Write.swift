@@ -134,6 +134,9 @@ extension ClusterStore {
         state.revision += 1
         var stored = object
         stored[path: ["metadata", "resourceVersion"]] = .string(String(state.revision))
+        let ref = ObjectRefKey(resource: resource.key, key: key)
+        if let previous = state.objects[resource.key]?[key] { state.indexOwners(of: previous, at: ref, adding: false) }
+        state.indexOwners(of: stored, at: ref, adding: true)
         state.objects[resource.key, default: [:]][key] = stored
         if let uid = stored[path: ["metadata", "uid"]]?.stringValue { state.uids[uid] = (resource.key, key) }
         publish(&state, Change(revision: state.revision, type: type, resourceKey: resource.key, object: stored, previous: previous))

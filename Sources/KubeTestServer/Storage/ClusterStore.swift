@@ -18,6 +18,34 @@ public final class ClusterStore: Sendable {
         var nextClusterIP: UInt32 = 10
         /// uid -> where the object lives, for owner lookups.
         var uids: [String: (ResourceKey, ObjectKey)] = [:]
+        /// owner uid -> dependents, so garbage collection and the simulators never scan every object.
+        var dependents: [String: Set<ObjectRefKey>] = [:]
+
+        mutating func indexOwners(of object: JSONValue, at ref: ObjectRefKey, adding: Bool) {
+            for owner in object[path: ["metadata", "ownerReferences"]]?.arrayValue ?? [] {
+                guard let uid = owner["uid"]?.stringValue else { continue }
+                if adding {
+                    dependents[uid, default: []].insert(ref)
+                } else {
+                    dependents[uid]?.remove(ref)
+                    if dependents[uid]?.isEmpty == true { dependents[uid] = nil }
+                }
+            }
+        }
+    }
+
+    /// Where an object is stored: its kind and its key.
+    struct ObjectRefKey: Hashable {
+        var resource: ResourceKey
+        var key: ObjectKey
+    }
+
+    /// Objects of `resourceKey` whose owner references include `uid` (through the owner index).
+    public func dependents(of uid: String, in resourceKey: ResourceKey) -> [JSONValue] {
+        state.withLock { state in
+            (state.dependents[uid] ?? []).filter { $0.resource == resourceKey }.sorted { $0.key < $1.key }
+                .compactMap { state.objects[resourceKey]?[$0.key] }
+        }
     }
 
     let state: Mutex<State>
