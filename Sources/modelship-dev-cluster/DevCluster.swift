@@ -29,6 +29,8 @@ struct DevCluster: AsyncParsableCommand {
     var logLevel = "info"
 
     func run() async throws {
+        // Logs go to stderr: stdout carries only the "export KUBECONFIG=..." line that says the server is up.
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "modelship.dev-cluster")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         var configuration = EmbeddedAPIServer.Configuration()
@@ -44,7 +46,8 @@ struct DevCluster: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try endpoint.kubeconfig().write(to: url, atomically: true, encoding: .utf8)
         logger.info("embedded API server listening", metadata: ["url": "\(endpoint.url)", "kubeconfig": "\(url.path)"])
-        print("export KUBECONFIG=\(url.path)")
+        // Unbuffered, so a process reading our stdout through a pipe sees it at once.
+        FileHandle.standardOutput.write(Data("export KUBECONFIG=\(url.path)\n".utf8))
         await waitForTermination()
         logger.info("shutting down")
         await server.stop()

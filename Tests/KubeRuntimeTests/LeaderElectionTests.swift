@@ -23,17 +23,6 @@ struct RunningService {
     }
 }
 
-/// Awaits `body` with a deadline; nil when it did not finish in time.
-func within<T: Sendable>(_ timeout: Duration, _ body: @Sendable @escaping () async throws -> T) async -> T? {
-    await withTaskGroup(of: T?.self) { group in
-        group.addTask { try? await body() }
-        group.addTask { try? await ContinuousClock().sleep(until: .now.advanced(by: timeout), tolerance: nil); return nil }
-        let first = await group.next() ?? nil
-        group.cancelAll()
-        return first
-    }
-}
-
 @Suite struct LeaderElectionTests {
     func elector(_ client: KubeClient, _ identity: String, leaseDuration: Duration = .seconds(30)) -> LeaderElector {
         var configuration = LeaderElector.Configuration(leaseName: "modelship-operator", namespace: "default", identity: identity)

@@ -25,12 +25,21 @@ final class Signal<T: Sendable>: Sendable {
 
     /// Returns the first value matching `predicate`, or nil if none arrives within `timeout`.
     func first(within timeout: Duration = .seconds(20), where predicate: @Sendable @escaping (T) -> Bool) async -> T? {
-        await withTaskGroup(of: T?.self) { group in
-            group.addTask { for await value in self.stream where predicate(value) { return value }; return nil }
-            group.addTask { try? await ContinuousClock().sleep(until: .now.advanced(by: timeout), tolerance: nil); return nil }
-            let result = await group.next() ?? nil
-            group.cancelAll()
-            return result
+        await KubeRuntimeTests.within(timeout) {
+            for await value in self.stream where predicate(value) { return value }
+            return nil
         }
+    }
+}
+
+/// Races `body` against a deadline; nil when the deadline passes first. The deadline bounds a wait on a
+/// condition; it is never the wait itself.
+func within<T: Sendable>(_ timeout: Duration, _ body: @Sendable @escaping () async throws -> T?) async -> T? {
+    await withTaskGroup(of: T?.self) { group in
+        group.addTask { try? await body() }
+        group.addTask { try? await ContinuousClock().sleep(until: .now.advanced(by: timeout), tolerance: nil); return nil }  // deadline
+        let first = await group.next() ?? nil
+        group.cancelAll()
+        return first
     }
 }

@@ -2,7 +2,6 @@
 import os
 import pathlib
 import subprocess
-import time
 
 import pytest
 
@@ -16,13 +15,13 @@ class DevCluster:
         self.log = open(tmp / "dev-cluster.log", "w+")
         self.process = subprocess.Popen(
             [str(BIN / "modelship-dev-cluster"), "--port", "0", "--kubeconfig", str(self.kubeconfig), "--log-level", "warning"],
-            stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
-        while not self.kubeconfig.exists():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.log.seek(0)
-                raise RuntimeError("modelship-dev-cluster did not start:\n" + self.log.read())
-            time.sleep(0.05)  # polling for the file the server writes once it listens
+            stdout=subprocess.PIPE, stderr=self.log, text=True)
+        # The server prints "export KUBECONFIG=..." on stdout once it listens and the kubeconfig is written.
+        line = self.process.stdout.readline()
+        if not line.startswith("export KUBECONFIG="):
+            self.process.kill()
+            self.log.seek(0)
+            raise RuntimeError("modelship-dev-cluster did not start:\n" + self.log.read())
 
     def kubectl(self, *args, input=None, check=True, timeout=30):
         env = dict(os.environ, KUBECONFIG=str(self.kubeconfig))
