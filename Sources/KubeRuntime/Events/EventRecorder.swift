@@ -44,52 +44,70 @@ public actor EventRecorder {
         self.logger = logger
     }
 
+    /// What to send for one recorded Event: decided inside the actor, sent outside it, so that event
+    /// writes of concurrent reconciles never queue behind one another.
+    enum Write {
+        case none
+        case create(name: String, count: Int)
+        case patch(name: String, count: Int)
+    }
+
     /// Records an Event about `object`. Failures are logged, never thrown: events are best effort.
-    public func record(_ object: some KubeResource, type: EventType = .normal, reason: String, message: String) async {
+    public nonisolated func record(_ object: some KubeResource, type: EventType = .normal, reason: String, message: String) async {
         let reference = ObjectReference(to: object)
         let key = Key(uid: object.metadata.uid ?? "\(reference.namespace ?? "")/\(reference.name ?? "")", type: type,
                       reason: reason, message: message)
         let namespace = object.metadata.namespace ?? "default"
         let now = KubeTime.format(Date())
         let events = Api<CoreEvent>(client: client, namespace: namespace)
-        if var entry = entries[key] {
-            entry.count += 1
-            entries[key] = entry
-            guard entry.lastWrite.duration(to: .now) >= aggregationWindow else { return }
+        switch await plan(key, namespace: namespace, objectName: reference.name ?? "object", now: now) {
+        case .none:
+            return
+        case .patch(let name, let count):
             do {
-                _ = try await events.patch(entry.name, .merge(["count": .int(Int64(entry.count)), "lastTimestamp": .string(now)]))
-                entry.written = entry.count
-                entry.lastWrite = .now
-                entries[key] = entry
-                return
+                _ = try await events.patch(name, .merge(["count": .int(Int64(count)), "lastTimestamp": .string(now)]))
             } catch {
-                guard error.isNotFound else {
+                // Deleted or expired meanwhile: forget it, so the next repeat writes a fresh Event.
+                await forget(key)
+                if !error.isNotFound {
                     logger.warning("could not update event", metadata: ["reason": "\(reason)", "error": "\(error)"])
-                    return
                 }
-                entries[key] = nil  // someone deleted it (or it expired): write a fresh one
+            }
+        case .create(let name, let count):
+            var event = CoreEvent(metadata: ObjectMeta(name: name, namespace: namespace))
+            event.involvedObject = reference
+            event.reason = reason
+            event.message = message
+            event.type = type.rawValue
+            event.count = count
+            event.firstTimestamp = now
+            event.lastTimestamp = now
+            event.source = .init(component: component)
+            event.reportingComponent = component
+            event.reportingInstance = instance
+            do {
+                _ = try await events.create(event)
+            } catch {
+                await forget(key)
+                logger.warning("could not write event", metadata: ["reason": "\(reason)", "error": "\(error)"])
             }
         }
-        var event = CoreEvent(metadata: ObjectMeta(namespace: namespace))
-        event.metadata.name = "\(reference.name ?? "object").\(String(UInt64(Date().timeIntervalSince1970 * 1e9), radix: 16))"
-        event.involvedObject = reference
-        event.reason = reason
-        event.message = message
-        event.type = type.rawValue
-        event.count = entries[key]?.count ?? 1
-        event.firstTimestamp = now
-        event.lastTimestamp = now
-        event.source = .init(component: component)
-        event.reportingComponent = component
-        event.reportingInstance = instance
-        do {
-            let created = try await events.create(event)
-            remember(key, Entry(namespace: namespace, name: created.name, count: event.count ?? 1, written: event.count ?? 1,
-                                lastWrite: .now, firstTimestamp: now))
-        } catch {
-            logger.warning("could not write event", metadata: ["reason": "\(reason)", "error": "\(error)"])
-        }
     }
+
+    func plan(_ key: Key, namespace: String, objectName: String, now: String) -> Write {
+        if var entry = entries[key] {
+            entry.count += 1
+            let due = entry.lastWrite.duration(to: .now) >= aggregationWindow
+            if due { entry.lastWrite = .now }
+            entries[key] = entry
+            return due ? .patch(name: entry.name, count: entry.count) : .none
+        }
+        let name = "\(objectName).\(String(UInt64(Date().timeIntervalSince1970 * 1e9), radix: 16))"
+        remember(key, Entry(namespace: namespace, name: name, count: 1, written: 1, lastWrite: .now, firstTimestamp: now))
+        return .create(name: name, count: 1)
+    }
+
+    func forget(_ key: Key) { entries[key] = nil }
 
     private func remember(_ key: Key, _ entry: Entry) {
         if entries[key] == nil { order.append(key) }
