@@ -123,11 +123,14 @@ public final class ClusterSimulation: Sendable {
     }
 }
 
-/// Runs a reconcile for each changed object, once per burst of changes, after a delay.
+/// Runs a reconcile for each changed object, once per burst of changes, after a delay. Reconciles of
+/// different objects run in parallel, outside the actor; one object is never reconciled twice at once.
 actor ReconcileLoop {
     let delay: Duration
     let body: @Sendable (ObjectKey) -> Void
     private var pending: Set<ObjectKey> = []
+    private var running: Set<ObjectKey> = []
+    private var dirty: Set<ObjectKey> = []
 
     init(delay: Duration, body: @escaping @Sendable (ObjectKey) -> Void) {
         self.delay = delay
@@ -135,17 +138,29 @@ actor ReconcileLoop {
     }
 
     func schedule(_ key: ObjectKey) {
+        if running.contains(key) {
+            dirty.insert(key)
+            return
+        }
         guard pending.insert(key).inserted else { return }
         let delay = self.delay
+        let body = self.body
         Task {
             try? await Task.sleep(for: delay)
-            self.start(key)
+            await self.begin(key)
+            body(key)
+            await self.end(key)
         }
     }
 
-    private func start(_ key: ObjectKey) {
+    private func begin(_ key: ObjectKey) {
         pending.remove(key)
-        body(key)
+        running.insert(key)
+    }
+
+    private func end(_ key: ObjectKey) {
+        running.remove(key)
+        if dirty.remove(key) != nil { schedule(key) }
     }
 
     /// Schedules every object of a kind whenever it changes (or the keys `map` derives from it).
