@@ -22,14 +22,8 @@ enum OpenAPIDocuments {
     /// Changes whenever the served kinds or their schemas change, so clients re-fetch.
     static func hash(_ resources: [ServedResource], _ groupVersion: String) -> String {
         let relevant = resources.filter { $0.groupVersion == groupVersion }.sorted { $0.plural < $1.plural }
-        var value: UInt64 = 0xcbf2_9ce4_8422_2325
-        for resource in relevant {
-            for byte in (resource.plural + resource.kind + (resource.schema?.jsonString ?? "")).utf8 {
-                value ^= UInt64(byte)
-                value = value &* 0x100_0000_01b3
-            }
-        }
-        return String(value, radix: 16, uppercase: true)
+        let content = relevant.map { $0.plural + $0.kind + ($0.schema?.jsonString ?? "") }.joined()
+        return String(FNV1a.hash(content.utf8), radix: 16, uppercase: true)
     }
 
     static func document(groupVersionPath: String, _ resources: [ServedResource]) -> JSONValue? {

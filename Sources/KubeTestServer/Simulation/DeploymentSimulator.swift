@@ -47,11 +47,7 @@ struct DeploymentSimulator {
     }
 
     static func templateHash(_ template: JSONValue) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in template.encoded() {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
+        let hash = FNV1a.hash(template.encoded())
         let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
         return String((0..<10).map { index in alphabet[Int((hash >> (UInt64(index) * 6)) % UInt64(alphabet.count))] })
     }

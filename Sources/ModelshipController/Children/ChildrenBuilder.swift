@@ -80,11 +80,6 @@ public enum ChildrenBuilder {
 
     /// FNV-1a over the canonical (sorted-key) JSON of the template.
     public static func templateHash(_ template: JSONValue) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in template.encoded() {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return String(hash, radix: 16)
+        String(FNV1a.hash(template.encoded()), radix: 16)
     }
 }
