@@ -15,13 +15,11 @@ public actor EventRecorder {
         var message: String
     }
 
+    /// The Event already written for a key: its name, the count so far, and when it was last sent.
     struct Entry {
-        var namespace: String
         var name: String
         var count: Int
-        var written: Int
         var lastWrite: ContinuousClock.Instant
-        var firstTimestamp: String
     }
 
     let client: KubeClient
@@ -60,7 +58,7 @@ public actor EventRecorder {
         let namespace = object.metadata.namespace ?? "default"
         let now = KubeTime.format(Date())
         let events = Api<CoreEvent>(client: client, namespace: namespace)
-        switch await plan(key, namespace: namespace, objectName: reference.name ?? "object", now: now) {
+        switch await plan(key, objectName: reference.name ?? "object") {
         case .none:
             return
         case .patch(let name, let count):
@@ -94,7 +92,7 @@ public actor EventRecorder {
         }
     }
 
-    func plan(_ key: Key, namespace: String, objectName: String, now: String) -> Write {
+    func plan(_ key: Key, objectName: String) -> Write {
         if var entry = entries[key] {
             entry.count += 1
             let due = entry.lastWrite.duration(to: .now) >= aggregationWindow
@@ -103,7 +101,7 @@ public actor EventRecorder {
             return due ? .patch(name: entry.name, count: entry.count) : .none
         }
         let name = "\(objectName).\(String(UInt64(Date().timeIntervalSince1970 * 1e9), radix: 16))"
-        remember(key, Entry(namespace: namespace, name: name, count: 1, written: 1, lastWrite: .now, firstTimestamp: now))
+        remember(key, Entry(name: name, count: 1, lastWrite: .now))
         return .create(name: name, count: 1)
     }
 

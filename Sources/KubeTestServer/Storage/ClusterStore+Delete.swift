@@ -174,7 +174,6 @@ extension ClusterStore {
                 var orphan = object
                 let remaining = references.filter { $0["uid"]?.stringValue != uid }
                 orphan[path: ["metadata", "ownerReferences"]] = remaining.isEmpty ? nil : .array(remaining)
-                if remaining.isEmpty { orphan["metadata"]?["ownerReferences"] = nil }
                 commit(&state, resource: resource, key: key, object: orphan, type: .modified, previous: object)
             }
         }
