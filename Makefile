@@ -2,26 +2,33 @@
 SWIFT ?= swift
 PYTHON ?= .venv/bin/python
 BIN := .build/debug
+# modelship-server links the libonnxruntime of the pinned PyPI wheel, linked into .build-ort/lib by
+# scripts/setup-onnxruntime.sh. The second rpath is the image layout: bin/modelship-server + lib/libonnxruntime.so.1.
+ORT_LIB := $(CURDIR)/.build-ort/lib
+SWIFT_FLAGS := -Xlinker -L$(ORT_LIB) -Xlinker -rpath -Xlinker $(ORT_LIB) -Xlinker -rpath -Xlinker '$$ORIGIN/../lib'
 
-.PHONY: all build test test-swift test-python deps demo clean
+.PHONY: all build ort test test-swift test-python deps demo clean
 
 all: build
 
 deps: ## Tools the tests and the demo need (idempotent: installs only what is missing).
 	@scripts/install-deps.sh
 
-build:
-	$(SWIFT) build
+ort: ## libonnxruntime for linking and running modelship-server (idempotent).
+	@scripts/setup-onnxruntime.sh >/dev/null
+
+build: ort
+	$(SWIFT) build $(SWIFT_FLAGS)
 
 test: deps build
-	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
+	$(SWIFT) test --skip-build $(SWIFT_FLAGS)
 	$(PYTHON) -m pytest -q Tests/python
 	Tests/CONNXRuntimeCheck/run.sh
 
 test-swift: build
-	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
+	$(SWIFT) test --skip-build $(SWIFT_FLAGS)
 
 test-python: build
 	$(PYTHON) -m pytest -q Tests/python

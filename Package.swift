@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "KubeTestServer", targets: ["KubeTestServer"]),
         .executable(name: "modelship-dev-cluster", targets: ["modelship-dev-cluster"]),
         .executable(name: "modelship-operator", targets: ["modelship-operator"]),
+        .executable(name: "modelship-server", targets: ["modelship-server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
@@ -30,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         .target(
@@ -45,6 +47,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // What the operator and the server share without either depending on the other: log format, duration syntax.
+        .target(name: "ModelshipShared", dependencies: [.product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .target(
             name: "KubeRuntime",
             dependencies: [
@@ -57,7 +61,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "ModelshipAPI", dependencies: ["KubeClient"], swiftSettings: strict),
+        .target(name: "ModelshipAPI", dependencies: ["KubeClient", "ModelshipShared"], swiftSettings: strict),
         .target(
             name: "ModelshipController",
             dependencies: [
@@ -85,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "modelship-operator",
             dependencies: [
-                "ModelshipController", "KubeRuntime", "KubeClient",
+                "ModelshipController", "KubeRuntime", "KubeClient", "ModelshipShared",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -93,6 +97,41 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
+        // The ONNX Runtime C API as we declare it (the wheel ships no header). Linking needs
+        // libonnxruntime on the library path: `make` passes -L/-rpath to scripts/setup-onnxruntime.sh's dir.
+        .target(name: "CONNXRuntime", linkerSettings: [.linkedLibrary("onnxruntime")]),
+        .target(
+            name: "ModelServer",
+            dependencies: [
+                "CONNXRuntime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "modelship-server",
+            dependencies: [
+                "ModelServer", "ModelshipShared",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -110,6 +149,7 @@ let package = Package(
         .testTarget(name: "ModelshipControllerTests",
                     dependencies: ["ModelshipController", "ModelshipAPI", "KubeRuntime", "KubeTestServer", "KubeClient"],
                     swiftSettings: strict),
+        .testTarget(name: "ModelServerTests", dependencies: ["ModelServer", "KubeRuntime"], swiftSettings: strict),
         .testTarget(name: "KubeRuntimeTests", dependencies: ["KubeRuntime", "KubeTestServer"], swiftSettings: strict),
     ]
 )

@@ -15,11 +15,15 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
-requirements=scripts/requirements-test.txt
-stamp=.venv/.requirements
-if [ ! -x .venv/bin/python ] || ! cmp -s "$requirements" "$stamp"; then
-  echo "preparing .venv from $requirements"
-  python3 -m venv .venv
-  .venv/bin/python -m pip install -q --disable-pip-version-check -r "$requirements"
-  cp "$requirements" "$stamp"
-fi
+# venv DIR REQUIREMENTS: (re)creates DIR when REQUIREMENTS changed since its last install.
+venv() {
+  local dir=$1 requirements=$2
+  if [ ! -x "$dir/bin/python" ] || ! cmp -s "$requirements" "$dir/.requirements"; then
+    echo "preparing $dir from $requirements"
+    python3 -m venv "$dir"
+    "$dir/bin/python" -m pip install -q --disable-pip-version-check -r "$requirements"
+    cp "$requirements" "$dir/.requirements"
+  fi
+}
+venv .venv scripts/requirements-test.txt
+venv .venv-s3 scripts/requirements-s3.txt

@@ -1,4 +1,5 @@
 import KubeClient
+import ModelshipShared
 
 /// One problem with a ModelDeployment spec that the CRD schema cannot express.
 public struct SpecProblem: Sendable, Hashable, CustomStringConvertible {
@@ -76,16 +77,5 @@ public enum SpecValidation {
             }
         }
         return []
-    }
-}
-
-/// Batch delays as the server understands them ("5ms", "250us", "1s").
-public enum BatchDelay {
-    public static func parse(_ text: String) -> Duration? {
-        for (suffix, unit) in [("us", Duration.microseconds(1)), ("ms", .milliseconds(1)), ("s", .seconds(1))] where text.hasSuffix(suffix) {
-            guard let value = Int(text.dropLast(suffix.count)) else { return nil }
-            return unit * value
-        }
-        return nil
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import KubeClient
 import KubeRuntime
 import Logging
+import ModelshipShared
 import ModelshipController
 import Prometheus
 import ServiceLifecycle
@@ -73,13 +74,7 @@ struct OperatorCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        let json = logFormat == "json"
-        LoggingSystem.bootstrap { label in
-            var handler: any LogHandler = json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        (LogFormat(rawValue: logFormat) ?? .text).bootstrap(level: Logger.Level(rawValue: logLevel) ?? .info)
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "modelship.operator")
@@ -121,9 +116,7 @@ struct OperatorCommand: AsyncParsableCommand {
     }
 }
 
-func env(_ name: String) -> String? {
-    ProcessInfo.processInfo.environment[name].flatMap { $0.isEmpty ? nil : $0 }
-}
+func env(_ name: String) -> String? { environmentVariable(name) }
 
 /// "host:port", with an empty host meaning all interfaces.
 struct HostPort {
