@@ -116,8 +116,13 @@ struct ServeCommand: AsyncParsableCommand {
                                  session: sessionConfiguration,
                                  policy: BatchPolicy(maxBatchSize: maxBatchSize, maxDelay: BatchDelay.parse(maxBatchDelay)!, queueCapacity: maxQueueSize),
                                  logger: logger)
-        // Services stop in reverse order: the loader first, then HTTP drains in-flight requests.
-        let group = ServiceGroup(configuration: .init(services: [http, loader], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        // Services stop in reverse order: the loader first, then HTTP drains in-flight requests. A failed
+        // load shuts the group down gracefully too, so the error is the one thing logged.
+        let services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: http),
+            .init(service: loader, failureTerminationBehavior: .gracefullyShutdownGroup),
+        ]
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {

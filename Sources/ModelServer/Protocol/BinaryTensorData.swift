@@ -3,8 +3,9 @@
 enum BinaryTensorData {
     static func decode(_ chunk: UnsafeRawBufferPointer, type: TensorDataType, count: Int, input: String) throws(InferenceError) -> Tensor.Storage {
         guard let size = type.elementSize else { return .strings(try decodeStrings(chunk, input: input)) }
-        guard chunk.count == count * size else {
-            throw .bad("input '\(input)' has \(chunk.count) binary bytes but its shape and \(type.rawValue) need \(count * size)")
+        let (needed, overflow) = count.multipliedReportingOverflow(by: size)
+        guard !overflow, chunk.count == needed else {
+            throw .bad("input '\(input)' has \(chunk.count) binary bytes but its shape and \(type.rawValue) need \(overflow ? "more than fits in memory" : String(needed))")
         }
         return .raw([UInt8](chunk))
     }
@@ -16,7 +17,7 @@ enum BinaryTensorData {
             guard offset + 4 <= chunk.count else { throw .bad("input '\(input)': truncated BYTES length prefix") }
             let length = Int(chunk.loadUnaligned(fromByteOffset: offset, as: UInt32.self).littleEndian)
             offset += 4
-            guard offset + length <= chunk.count else { throw .bad("input '\(input)': BYTES element overruns the data") }
+            guard length <= chunk.count - offset else { throw .bad("input '\(input)': BYTES element overruns the data") }
             strings.append([UInt8](chunk[offset..<offset + length]))
             offset += length
         }

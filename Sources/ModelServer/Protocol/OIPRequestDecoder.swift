@@ -107,7 +107,7 @@ enum OIPRequestDecoder {
         let storage: Tensor.Storage
         if let size = draft.binarySize {
             guard draft.dataSpan == nil else { throw .bad("input '\(name)' has both data and binary_data_size") }
-            guard binaryOffset + size <= bytes.count else {
+            guard size <= bytes.count - binaryOffset else {
                 throw .bad("input '\(name)' claims \(size) binary bytes but only \(bytes.count - binaryOffset) remain")
             }
             let chunk = UnsafeRawBufferPointer(rebasing: bytes[binaryOffset..<binaryOffset + size])

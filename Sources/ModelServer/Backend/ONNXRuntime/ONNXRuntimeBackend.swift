@@ -22,7 +22,7 @@ public final class ONNXRuntimeBackend: InferenceBackend, @unchecked Sendable {
         defer { ort.api.ReleaseSessionOptions!(options) }
         var session: OpaquePointer?
         do throws(InferenceError) {
-            try ort.check(ort.api.CreateSession!(ort.env, path, options, &session), "loading \(path) as an ONNX model")
+            try ort.check(ort.api.CreateSession!(ort.env, path, options, &session), "\(path) is not a loadable ONNX model")
         } catch {
             throw InferenceError(.internalError, error.message)
         }

@@ -1,0 +1,91 @@
+"""Readiness follows the model (not ready while downloading), and SIGTERM drains in-flight requests."""
+import concurrent.futures
+import http.server
+import json
+import re
+import signal
+import subprocess
+import threading
+
+import numpy as np
+
+import models
+from server_support import SERVER, ModelServer, metric, parse_metrics, wait_for
+
+
+def test_not_ready_until_the_model_is_loaded(tmp_path):
+    model = models.mlp(tmp_path / "mlp.onnx").read_bytes()
+    release = threading.Event()
+
+    class SlowHandler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            release.wait(60)
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(model)))
+            self.end_headers()
+            self.wfile.write(model)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), SlowHandler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    server = ModelServer(tmp_path, f"http://127.0.0.1:{httpd.server_address[1]}/mlp.onnx", ready=False)
+    try:
+        wait_for(lambda: _answers(server), 30, "the server to listen")
+        assert server.json("GET", "/v2/health/live") == (200, {"live": True})
+        assert server.json("GET", "/v2/health/ready") == (503, {"ready": False})
+        assert server.json("GET", "/v2/models/m/ready") == (503, {"name": "m", "ready": False})
+        status, headers, payload = server.request("POST", "/v2/models/m/infer", {"inputs": []})
+        assert status == 503 and headers["retry-after"] == "1" and b"not ready" in payload
+        assert metric(parse_metrics(server.metrics()), "modelship_model_ready", model="m") == 0
+        release.set()
+        server.wait_ready()
+        assert server.json("GET", "/v2/models/m/ready") == (200, {"name": "m", "ready": True})
+    finally:
+        release.set()
+        assert server.stop() == 0
+        httpd.shutdown()
+
+
+def _answers(server):
+    try:
+        server.request("GET", "/v2/health/live", timeout=1)
+        return True
+    except OSError:
+        return False
+
+
+def test_sigterm_drains_in_flight_requests(tmp_path):
+    # Runs of ~2.5 GFLOP, one at a time, keep all six requests in flight long enough to send SIGTERM
+    # while every one of them is being served (connections not yet accepted would be refused instead).
+    path = models.mlp(tmp_path / "mlp.onnx", sizes=(512, 2048, 2048, 10))
+    server = ModelServer(tmp_path, path, args=["--max-batch-size", "1"])
+    rows = np.ones((512, 512), dtype=np.float32)
+    header = json.dumps({"inputs": [{"name": "x", "shape": list(rows.shape), "datatype": "FP32",
+                                     "parameters": {"binary_data_size": rows.nbytes}}]}).encode()
+    body, headers = header + rows.tobytes(), {"Inference-Header-Content-Length": str(len(header))}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
+        calls = [pool.submit(server.request, "POST", "/v2/models/m/infer", body, headers, 120) for _ in range(6)]
+        wait_for(lambda: metric(parse_metrics(server.metrics()), "modelship_inflight_requests", model="m") == 6,
+                 30, "all six requests to be in flight")
+        server.process.send_signal(signal.SIGTERM)
+        statuses = [call.result(timeout=120)[0] for call in calls]
+    assert statuses == [200] * 6, statuses
+    assert server.stop() == 0
+
+
+def test_help_documents_every_flag_and_its_environment_variable():
+    text = subprocess.run([str(SERVER), "serve", "--help"], capture_output=True, text=True, check=True).stdout
+    flags = re.findall(r"^\s+--([a-z0-9-]+)", text, re.MULTILINE)
+    assert {"model-uri", "model-name", "model-version", "port", "max-batch-size", "max-batch-delay", "threads",
+            "device", "max-request-bytes", "log-format"} <= set(flags)
+    for flag in set(flags) - {"help", "version"}:
+        variable = "MODELSHIP_" + flag.upper().replace("-", "_")
+        assert variable in text, f"--{flag} does not name its environment variable {variable}"
+
+
+def test_cuda_without_the_provider_is_a_startup_error(tmp_path):
+    server = ModelServer(tmp_path, models.mlp(tmp_path / "mlp.onnx"), args=["--device", "cuda"], ready=False)
+    code = server.process.wait(timeout=60)
+    assert code != 0 and "CUDA execution provider" in server.logs()
