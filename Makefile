@@ -7,7 +7,7 @@ BIN := .build/debug
 ORT_LIB := $(CURDIR)/.build-ort/lib
 SWIFT_FLAGS := -Xlinker -L$(ORT_LIB) -Xlinker -rpath -Xlinker $(ORT_LIB) -Xlinker -rpath -Xlinker '$$ORIGIN/../lib'
 
-.PHONY: all build ort test test-swift test-python deps demo clean
+.PHONY: all build ort test test-swift test-python deps demo bench-server clean
 
 all: build
 
@@ -32,6 +32,11 @@ test-swift: build
 
 test-python: build
 	$(PYTHON) -m pytest -q Tests/python
+
+bench-server: ort ## modelship-server against FastAPI, KServe, raw ONNX Runtime and nginx (docs/benchmarks.md)
+	@scripts/install-deps.sh --bench
+	$(SWIFT) build -c release --product modelship-server $(SWIFT_FLAGS)
+	$(PYTHON) bench/server_bench.py
 
 demo: deps build
 	@scripts/demo.sh

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs what `make test` and `make demo` need, only when missing. Safe to run again.
+# With --bench, also what bench/server_bench.py needs (wrk, nginx, the peers in .venv-bench).
 # Python tools go into a project virtual environment (.venv) so the system's packages stay untouched.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +10,10 @@ command -v kubectl >/dev/null 2>&1 || need_apt+=(kubernetes-client)
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 command -v lua5.1 >/dev/null 2>&1 || need_apt+=(lua5.1)
 command -v cc >/dev/null 2>&1 || need_apt+=(gcc)
+if [ "${1:-}" = --bench ]; then
+  command -v wrk >/dev/null 2>&1 || need_apt+=(wrk)
+  command -v nginx >/dev/null 2>&1 || need_apt+=(nginx-light)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing with apt: ${need_apt[*]}"
   apt-get update -qq
@@ -27,3 +32,4 @@ venv() {
 }
 venv .venv scripts/requirements-test.txt
 venv .venv-s3 scripts/requirements-s3.txt
+if [ "${1:-}" = --bench ]; then venv .venv-bench scripts/requirements-bench.txt; fi

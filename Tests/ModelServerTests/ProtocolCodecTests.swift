@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import Testing
 @testable import ModelServer
@@ -28,6 +29,23 @@ struct ProtocolCodecTests {
         let literals = ["0.1", "1e-7", "123456789012345678901234567890", "2.2250738585072014e-308", "-0.0", "1.7976931348623157e308"]
         let request = try decode("{\"inputs\":[{\"name\":\"x\",\"shape\":[\(literals.count)],\"datatype\":\"FP64\",\"data\":[\(literals.joined(separator: ","))]}]}")
         #expect(request.inputs[0].values(as: Double.self) == literals.map { Double($0)! })
+    }
+
+    /// FP32 data is read as Python does it (`json` to double, numpy to float) but without strtod for most
+    /// values: every literal must land on exactly the float of that two-step rounding.
+    @Test func float32ElementsEqualDoubleThenFloatRounding() throws {
+        var generator = SystemRandomNumberGenerator()
+        var literals: [String] = []
+        for _ in 0..<20_000 {
+            let double = Double(bitPattern: generator.next() & 0x3FFF_FFFF_FFFF_FFFF | 0x3C00_0000_0000_0000) // ~1e-19...1e19
+            let float = Float(Double.random(in: -1000...1000, using: &generator))
+            literals += [double.description, Double(float).description, float.description, String(format: "%.9e", double)]
+        }
+        let json = "{\"inputs\":[{\"name\":\"x\",\"shape\":[\(literals.count)],\"datatype\":\"FP32\",\"data\":[\(literals.joined(separator: ","))]}]}"
+        let parsed = try decode(json).inputs[0].values(as: Float.self)
+        let expected = literals.map { Float(Double($0)!) }
+        let mismatches = zip(literals, zip(parsed, expected)).filter { $1.0.bitPattern != $1.1.bitPattern }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
     }
 
     @Test func stringsWithEscapesAndBytes() throws {

@@ -263,6 +263,33 @@ struct JSONReader: ~Copyable {
         return parseWithStrtod(number.span)
     }
 
+    /// The float nearest to the correctly rounded double, i.e. what `json` + numpy give. Most FP32 data is
+    /// written as 16-17 digit doubles, beyond the exact fast path; an approximate double (within 2 ulp)
+    /// rounds to the same float unless it lies next to a float rounding boundary, and only then is the
+    /// exact slow path needed.
+    mutating func readFloat() throws(InferenceError) -> Float {
+        let number = try numberToken()
+        if number.exact, abs(number.exponent) <= 22 {
+            let magnitude = Double(number.mantissa)
+            let approximate = number.exponent < 0 ? magnitude / Self.powersOfTen[-number.exponent]
+                                                   : magnitude * Self.powersOfTen[number.exponent]
+            if approximate == 0 || Self.roundsSafelyToFloat(approximate) {
+                let value = Float(approximate)
+                return number.negative ? -value : value
+            }
+        }
+        return Float(double(from: number))
+    }
+
+    /// True when `value` is a normal float's magnitude and its 29 bits below float precision are not
+    /// within a few units of the halfway point, so a 2-ulp error cannot change the float it rounds to.
+    private static func roundsSafelyToFloat(_ value: Double) -> Bool {
+        guard value >= Double(Float.leastNormalMagnitude), value < Double(Float.greatestFiniteMagnitude) else { return false }
+        let low = value.bitPattern & ((1 << 29) - 1)
+        let halfway: UInt64 = 1 << 28
+        return low > halfway &+ 4 || low &+ 4 < halfway
+    }
+
     private func parseWithStrtod(_ span: Range<Int>) -> Double {
         withUnsafeTemporaryAllocation(of: CChar.self, capacity: span.count + 1) { buffer in
             for (index, byte) in bytes[span].enumerated() { buffer[index] = CChar(bitPattern: byte) }

@@ -10,6 +10,7 @@ enum OIPRequestDecoder {
         var dataType: TensorDataType?
         var binarySize: Int?
         var dataSpan: Range<Int>?
+        var data: Tensor.Storage?
     }
 
     static func decode(_ body: ByteBuffer, jsonLength: Int?) throws(InferenceError) -> InferenceRequest {
@@ -65,6 +66,7 @@ enum OIPRequestDecoder {
                 }
                 draft.shape = shape
             case "datatype":
+                guard draft.dataType == nil else { throw .bad("an input gives 'datatype' twice") }
                 let name = try reader.readString()
                 guard let type = TensorDataType(rawValue: name) else {
                     throw .bad("unknown datatype '\(name)'; expected one of \(TensorDataType.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -76,7 +78,15 @@ enum OIPRequestDecoder {
                     guard let bytes = size.intValue, bytes >= 0 else { throw .bad("binary_data_size must be a non-negative integer") }
                     draft.binarySize = Int(bytes)
                 }
-            case "data": draft.dataSpan = try reader.skipValue()
+            case "data":
+                // Clients write the datatype before the data, so it can be parsed in one pass; otherwise
+                // its span is kept and parsed once the datatype is known.
+                if let type = draft.dataType {
+                    let capacity = draft.shape.map(Tensor.elementCount(of:)) ?? 0
+                    draft.data = try reader.readTensorData(type, capacity: capacity).0
+                } else {
+                    draft.dataSpan = try reader.skipValue()
+                }
             default: try reader.skipValue()
             }
         }
@@ -106,13 +116,15 @@ enum OIPRequestDecoder {
         let count = Tensor.elementCount(of: shape)
         let storage: Tensor.Storage
         if let size = draft.binarySize {
-            guard draft.dataSpan == nil else { throw .bad("input '\(name)' has both data and binary_data_size") }
+            guard draft.dataSpan == nil, draft.data == nil else { throw .bad("input '\(name)' has both data and binary_data_size") }
             guard size <= bytes.count - binaryOffset else {
                 throw .bad("input '\(name)' claims \(size) binary bytes but only \(bytes.count - binaryOffset) remain")
             }
             let chunk = UnsafeRawBufferPointer(rebasing: bytes[binaryOffset..<binaryOffset + size])
             binaryOffset += size
             storage = try BinaryTensorData.decode(chunk, type: type, count: count, input: name)
+        } else if let data = draft.data {
+            storage = data
         } else {
             guard let span = draft.dataSpan else { throw .bad("input '\(name)' has no data") }
             var reader = JSONReader(UnsafeRawBufferPointer(rebasing: bytes[0..<span.upperBound]), offset: span.lowerBound)
