@@ -31,7 +31,8 @@ public final class ModelHost: Sendable {
 
     /// Fetches, loads and warms up the model; on failure the phase records why and the error is rethrown.
     public func load(
-        uri: String, sha256: String?, store: ModelStore, session: ORTSessionConfiguration, policy: BatchPolicy, logger: Logger
+        uri: String, sha256: String?, store: ModelStore, session: ORTSessionConfiguration, policy: BatchPolicy,
+        executor: InferenceExecutor, logger: Logger
     ) async throws {
         let started = ContinuousClock.now
         do {
@@ -40,7 +41,7 @@ public final class ModelHost: Sendable {
                 try ONNXRuntimeBackend(modelPath: path, configuration: session)
             }
             try await NIOThreadPool.singleton.runIfActive { try Self.warmUp(backend) }
-            let runner = ModelRunner(backend: backend, policy: policy, clock: ContinuousClock(), metrics: metrics)
+            let runner = ModelRunner(backend: backend, policy: policy, executor: executor, clock: ContinuousClock(), metrics: metrics)
             let duration = ContinuousClock.now - started
             metrics.recordLoad(duration: duration, platform: backend.metadata.platform,
                                runtime: (try? ONNXRuntimeBackend.runtimeVersion()) ?? "unknown")
@@ -49,7 +50,7 @@ public final class ModelHost: Sendable {
             logger.info("model ready", metadata: [
                 "model": "\(name)", "version": "\(version)", "path": "\(path)",
                 "batching": "\(backend.metadata.supportsBatching ? "up to \(policy.maxBatchSize) rows" : "off (static first dimension)")",
-                "loadSeconds": "\(duration)",
+                "executor": "\(executor.rawValue)", "loadSeconds": "\(duration)",
             ])
         } catch {
             phase.withLock { $0 = .failed("\(error)") }

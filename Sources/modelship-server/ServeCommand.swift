@@ -54,6 +54,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Graph optimisation: disable, basic, extended or all. [MODELSHIP_GRAPH_OPTIMIZATION]")
     var graphOptimization: String = env("MODELSHIP_GRAPH_OPTIMIZATION") ?? "all"
 
+    @Option(help: "Where ONNX Runtime runs batches: thread (a dedicated one), event-loop, or auto (event-loop with one usable CPU, else thread). [MODELSHIP_INFERENCE_EXECUTOR]")
+    var inferenceExecutor: String = env("MODELSHIP_INFERENCE_EXECUTOR") ?? "auto"
+
     @Option(help: "cpu, cuda or cuda:N. cuda fails at startup when the CUDA provider is missing. [MODELSHIP_DEVICE]")
     var device: String = env("MODELSHIP_DEVICE") ?? "cpu"
 
@@ -81,6 +84,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--graph-optimization must be one of disable, basic, extended, all")
         }
         _ = try parsedDevice()
+        guard inferenceExecutor == "auto" || InferenceExecutor(rawValue: inferenceExecutor) != nil else {
+            throw ValidationError("--inference-executor must be auto, thread or event-loop")
+        }
         guard LogFormat(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be text or json") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
     }
@@ -108,13 +114,12 @@ struct ServeCommand: AsyncParsableCommand {
         let model = ModelHost(name: modelName!, version: modelVersion,
                               metrics: ModelMetrics(registry: registry, model: modelName!, version: modelVersion))
         let api = InferenceAPI(host: model, maxRequestBytes: maxRequestBytes)
-        let http = ServerApplication.make(api: api, registry: registry, host: host, port: port, logger: logger) { port in
-            logger.info("listening", metadata: ["port": "\(port)"])
-        }
+        let http = HTTPServer(api: api, registry: registry, host: host, port: port, logger: logger)
         let loader = ModelLoader(host: model, uri: modelURI!, sha256: modelSha256,
                                  store: ModelStore(cacheDirectory: cacheDir, s3: .fromEnvironment(), logger: logger),
                                  session: sessionConfiguration,
                                  policy: BatchPolicy(maxBatchSize: maxBatchSize, maxDelay: BatchDelay.parse(maxBatchDelay)!, queueCapacity: maxQueueSize),
+                                 executor: InferenceExecutor(rawValue: inferenceExecutor) ?? (usableCPUCount() == 1 ? .eventLoop : .thread),
                                  logger: logger)
         // Services stop in reverse order: the loader first, then HTTP drains in-flight requests. A failed
         // load shuts the group down gracefully too, so the error is the one thing logged.
@@ -152,11 +157,13 @@ struct ModelLoader: Service {
     let store: ModelStore
     let session: ORTSessionConfiguration
     let policy: BatchPolicy
+    let executor: InferenceExecutor
     let logger: Logger
 
     func run() async throws {
         do {
-            try await host.load(uri: uri, sha256: sha256, store: store, session: session, policy: policy, logger: logger)
+            try await host.load(uri: uri, sha256: sha256, store: store, session: session, policy: policy,
+                                executor: executor, logger: logger)
         } catch {
             throw ModelLoadFailure(message: "model '\(host.name)' version '\(host.version)' failed to load: \(error)")
         }

@@ -48,9 +48,10 @@ CASES = [
     ("POST", "/v2/models/mlp/infer", VALID, {"Content-Type": "text/plain"}, 415, "Content-Type 'text/plain'"),
     ("POST", "/v2/models/mlp/infer", b'{"inputs":[]}', {"Inference-Header-Content-Length": "999"}, 400, "outside the body"),
     ("POST", "/v1/models/mlp:predict", {"instances": [[1, 2, 3]]}, {}, 400, "expects [-1, 4]"),
-    ("POST", "/v1/models/mlp:explain", {"instances": [[1, 2, 3, 4]]}, {}, 404, "unknown verb"),
+    ("POST", "/v1/models/mlp:explain", {"instances": [[1, 2, 3, 4]]}, {}, 404, "no such endpoint: POST /v1/models/mlp:explain"),
+    ("GET", "/v2/models/mlp/infer", None, {}, 405, "answers POST, not GET"),
     ("GET", "/v2/models/other", None, {}, 404, "unknown model 'other'"),
-    ("GET", "/no/such/path", None, {}, 404, "Not Found"),
+    ("GET", "/no/such/path", None, {}, 404, "no such endpoint"),
 ]
 
 

@@ -4,17 +4,20 @@ import concurrent.futures
 import json
 
 import numpy as np
+import pytest
 import onnxruntime as ort
 
 import models
 from server_support import ModelServer, metric, parse_metrics
 
 
-def test_concurrent_callers_get_their_own_rows(tmp_path):
+@pytest.mark.parametrize("executor", ["thread", "event-loop"])
+def test_concurrent_callers_get_their_own_rows(tmp_path, executor):
     path = models.mlp(tmp_path / "mlp.onnx", sizes=(8, 32, 4))
     reference = ort.InferenceSession(str(path))
     # A long delay makes batching visible: callers that arrive together must share runs.
-    server = ModelServer(tmp_path, path, name="mlp", args=["--max-batch-size", "16", "--max-batch-delay", "50ms"])
+    server = ModelServer(tmp_path, path, name="mlp",
+                         args=["--max-batch-size", "16", "--max-batch-delay", "50ms", "--inference-executor", executor])
     rng = np.random.default_rng(5)
     requests = [rng.standard_normal((1 + i % 3, 8)).astype(np.float32) for i in range(96)]
 

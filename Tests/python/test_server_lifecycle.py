@@ -60,7 +60,7 @@ def test_sigterm_drains_in_flight_requests(tmp_path):
     # Runs of ~2.5 GFLOP, one at a time, keep all six requests in flight long enough to send SIGTERM
     # while every one of them is being served (connections not yet accepted would be refused instead).
     path = models.mlp(tmp_path / "mlp.onnx", sizes=(512, 2048, 2048, 10))
-    server = ModelServer(tmp_path, path, args=["--max-batch-size", "1"])
+    server = ModelServer(tmp_path, path, args=["--max-batch-size", "1", "--inference-executor", "thread"])
     rows = np.ones((512, 512), dtype=np.float32)
     header = json.dumps({"inputs": [{"name": "x", "shape": list(rows.shape), "datatype": "FP32",
                                      "parameters": {"binary_data_size": rows.nbytes}}]}).encode()

@@ -13,7 +13,11 @@ extension JSONReader {
         case .int32: return try raw(capacity) { (r) throws(InferenceError) in Int32(try r.readInteger(in: Int64(Int32.min)...Int64(Int32.max))) }
         case .int64: return try raw(capacity) { (r) throws(InferenceError) in try r.readInteger(in: Int64.min...Int64.max) }
         case .fp16: return try raw(capacity) { (r) throws(InferenceError) in Float16(try r.readDouble()) }
-        case .fp32: return try raw(capacity) { (r) throws(InferenceError) in try r.readFloat() }
+        case .fp32:
+            if let floats = try readFlatFloats(capacity: capacity) {
+                return (.raw(floats.withUnsafeBytes { [UInt8]($0) }), [floats.count])
+            }
+            return try raw(capacity) { (r) throws(InferenceError) in try r.readFloat() }
         case .fp64: return try raw(capacity) { (r) throws(InferenceError) in try r.readDouble() }
         case .bytes:
             let (strings, shape) = try elements(capacity) { (r) throws(InferenceError) in try r.readStringBytes() }

@@ -9,7 +9,7 @@ import Darwin
 /// boxed document first. Errors say what was expected and at which byte.
 struct JSONReader: ~Copyable {
     private let bytes: UnsafeRawBufferPointer
-    private(set) var offset: Int
+    var offset: Int // settable within the module: the reader extensions rewind on a failed fast path
 
     init(_ bytes: UnsafeRawBufferPointer, offset: Int = 0) {
         self.bytes = bytes
@@ -20,6 +20,11 @@ struct JSONReader: ~Copyable {
         skipWhitespace()
         return offset >= bytes.count
     }
+
+    var bytesCount: Int { bytes.count }
+
+    @inline(__always)
+    func byte(at index: Int) -> UInt8 { bytes[index] }
 
     func error(_ what: String) -> InferenceError {
         .bad("malformed JSON at byte \(offset): \(what)")
@@ -242,7 +247,7 @@ struct JSONReader: ~Copyable {
         }
     }
 
-    private static let powersOfTen: [Double] = (0...22).map { exponent in
+    static let powersOfTen: [Double] = (0...22).map { exponent in
         var value = 1.0
         for _ in 0..<exponent { value *= 10 }
         return value
@@ -283,7 +288,7 @@ struct JSONReader: ~Copyable {
 
     /// True when `value` is a normal float's magnitude and its 29 bits below float precision are not
     /// within a few units of the halfway point, so a 2-ulp error cannot change the float it rounds to.
-    private static func roundsSafelyToFloat(_ value: Double) -> Bool {
+    static func roundsSafelyToFloat(_ value: Double) -> Bool {
         guard value >= Double(Float.leastNormalMagnitude), value < Double(Float.greatestFiniteMagnitude) else { return false }
         let low = value.bitPattern & ((1 << 29) - 1)
         let halfway: UInt64 = 1 << 28

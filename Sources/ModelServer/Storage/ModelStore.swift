@@ -143,7 +143,7 @@ public struct ModelStore: Sendable {
         defer { try? handle.close() }
         do {
             for try await chunk in response.body {
-                try handle.write(contentsOf: chunk.readableBytesView)
+                try handle.write(contentsOf: Data(chunk.readableBytesView))
             }
         } catch {
             throw .transfer("downloading \(describe) failed: \(error)")

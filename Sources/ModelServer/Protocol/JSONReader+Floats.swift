@@ -1,0 +1,83 @@
+/// The hot path of the whole server: a flat array of FP32 numbers (what clients send for dense
+/// features), parsed in one tight loop over the bytes with the same rounding as `readFloat`.
+extension JSONReader {
+    /// A flat `[n, n, ...]` of numbers as floats; nil, consuming nothing, when the array is nested, so
+    /// the general path can parse it. Numbers the fast path cannot round safely take `readFloat`.
+    mutating func readFlatFloats(capacity: Int) throws(InferenceError) -> [Float]? {
+        let start = offset
+        guard peek() == UInt8(ascii: "[") else { return nil }
+        offset += 1
+        if peek() == UInt8(ascii: "[") { offset = start; return nil }
+        var values: [Float] = []
+        values.reserveCapacity(min(capacity, 1 << 24))
+        if peek() == UInt8(ascii: "]") { offset += 1; return values }
+        while true {
+            if let value = fastFloat() {
+                values.append(value)
+            } else {
+                values.append(try readFloat())
+            }
+            switch peek() {
+            case UInt8(ascii: ","): offset += 1
+            case UInt8(ascii: "]"): offset += 1; return values
+            default: throw error("expected ',' or ']' in array")
+            }
+        }
+    }
+
+    /// A number with at most 19 significant digits and a decimal exponent within ±22 whose float
+    /// rounding is safe (see `readFloat`); nil for anything else, consuming nothing.
+    @inline(__always)
+    private mutating func fastFloat() -> Float? {
+        _ = peek()
+        var index = offset
+        let count = bytesCount
+        let negative = index < count && byte(at: index) == UInt8(ascii: "-")
+        if negative { index += 1 }
+        let digitsStart = index
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var exponent = 0
+        while index < count, case let digit = byte(at: index) &- UInt8(ascii: "0"), digit < 10 {
+            mantissa = mantissa &* 10 &+ UInt64(digit)
+            digits += 1
+            index += 1
+        }
+        guard digits > 0, digits == 1 || byte(at: digitsStart) != UInt8(ascii: "0") else { return nil }
+        if index < count, byte(at: index) == UInt8(ascii: ".") {
+            index += 1
+            let fractionStart = index
+            while index < count, case let digit = byte(at: index) &- UInt8(ascii: "0"), digit < 10 {
+                mantissa = mantissa &* 10 &+ UInt64(digit)
+                digits += 1
+                index += 1
+            }
+            guard index > fractionStart else { return nil }
+            exponent = fractionStart - index
+        }
+        if index < count, byte(at: index) | 0x20 == UInt8(ascii: "e") {
+            index += 1
+            var negativeExponent = false
+            if index < count, byte(at: index) == UInt8(ascii: "-") || byte(at: index) == UInt8(ascii: "+") {
+                negativeExponent = byte(at: index) == UInt8(ascii: "-")
+                index += 1
+            }
+            var value = 0
+            let exponentStart = index
+            while index < count, case let digit = byte(at: index) &- UInt8(ascii: "0"), digit < 10, value < 1000 {
+                value = value * 10 + Int(digit)
+                index += 1
+            }
+            guard index > exponentStart else { return nil }
+            exponent += negativeExponent ? -value : value
+        }
+        // Leading zeros count as digits above, so 19 is a safe bound for the mantissa.
+        guard digits <= 19, abs(exponent) <= 22 else { return nil }
+        let magnitude = Double(mantissa)
+        let approximate = exponent < 0 ? magnitude / Self.powersOfTen[-exponent] : magnitude * Self.powersOfTen[exponent]
+        guard approximate == 0 || Self.roundsSafelyToFloat(approximate) else { return nil }
+        offset = index
+        let value = Float(approximate)
+        return negative ? -value : value
+    }
+}
