@@ -70,7 +70,11 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
             write(call?.abandon(response) ?? response, for: head, context: context, close: true)
             return
         }
-        body.writeBuffer(&chunk)
+        if body.readableBytes == 0 {
+            body = chunk // the usual single-chunk body: keep NIO's buffer instead of copying it
+        } else {
+            body.writeBuffer(&chunk)
+        }
         state = .reading(head, route, call, body)
     }
 

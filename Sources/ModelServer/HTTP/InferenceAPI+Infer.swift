@@ -23,10 +23,10 @@ extension InferenceAPI {
         case inferV2(version: String?)
         case predictV1
 
-        var protocolName: String {
+        var servingProtocol: ModelMetrics.ServingProtocol {
             switch self {
-            case .inferV2: "v2"
-            case .predictV1: "v1"
+            case .inferV2: .v2
+            case .predictV1: .v1
             }
         }
     }
@@ -60,6 +60,7 @@ extension InferenceAPI {
     /// tritonclient sends no Content-Type: a missing one is JSON. Binary requests are
     /// `application/octet-stream` with `Inference-Header-Content-Length`.
     static func isJSON(_ contentType: String) -> Bool {
+        if contentType == "application/json" { return true }
         let base = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         return base == "application/json" || base == "application/octet-stream" || base.isEmpty
     }
@@ -146,7 +147,7 @@ public final class InferenceCall: @unchecked Sendable {
 
     /// Records the request's outcome; every answered request passes here once.
     fileprivate func finish(_ response: APIResponse) -> APIResponse {
-        host.metrics.observe(protocol: endpoint.protocolName, code: response.status, duration: ContinuousClock.now - started)
+        host.metrics.observe(protocol: endpoint.servingProtocol, code: response.status, duration: ContinuousClock.now - started)
         return response
     }
 

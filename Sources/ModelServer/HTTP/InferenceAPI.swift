@@ -13,8 +13,6 @@ public struct InferenceAPI: Sendable {
         self.maxRequestBytes = maxRequestBytes
     }
 
-    public enum ProtocolName: String, Sendable { case v1, v2 }
-
     // MARK: health and metadata
 
     public func serverMetadata() -> APIResponse {

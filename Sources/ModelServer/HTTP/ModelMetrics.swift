@@ -10,8 +10,8 @@ public final class ModelMetrics: Sendable {
 
     private let registry: PrometheusCollectorRegistry
     private let labels: [(String, String)]
-    private let requestCounters = Mutex<[String: Counter]>([:])
-    private let latencyHistograms = Mutex<[String: DurationHistogram]>([:])
+    private let requestCounters = Mutex<[Int: Counter]>([:]) // keyed by code and protocol, no string per request
+    private let latencyHistograms = Mutex<[ServingProtocol: DurationHistogram]>([:])
     let inferenceDuration: DurationHistogram
     let batchSize: ValueHistogram
     let queueDepth: Gauge
@@ -39,8 +39,13 @@ public final class ModelMetrics: Sendable {
             labels: labels)
     }
 
+    /// The `protocol` label of the request series.
+    public enum ServingProtocol: String, Sendable {
+        case v1, v2
+    }
+
     /// Counts a finished request and records its latency.
-    func observe(protocol name: String, code: Int, duration: Duration) {
+    func observe(protocol name: ServingProtocol, code: Int, duration: Duration) {
         counter(protocol: name, code: code).increment()
         histogram(protocol: name).record(duration)
     }
@@ -56,26 +61,26 @@ public final class ModelMetrics: Sendable {
             labels: labels + [("platform", platform), ("runtime_version", runtime)]).set(to: 1.0)
     }
 
-    private func counter(protocol name: String, code: Int) -> Counter {
-        let key = "\(name)|\(code)"
+    private func counter(protocol name: ServingProtocol, code: Int) -> Counter {
+        let key = code << 1 | (name == .v1 ? 0 : 1)
         return requestCounters.withLock { counters in
             if let counter = counters[key] { return counter }
             let counter = registry.makeCounter(
                 descriptor: .init(metricName: "modelship_requests", unitName: "total",
                                   helpText: "Inference requests by protocol and HTTP status code."),
-                labels: labels + [("protocol", name), ("code", String(code))])
+                labels: labels + [("protocol", name.rawValue), ("code", String(code))])
             counters[key] = counter
             return counter
         }
     }
 
-    private func histogram(protocol name: String) -> DurationHistogram {
+    private func histogram(protocol name: ServingProtocol) -> DurationHistogram {
         latencyHistograms.withLock { histograms in
             if let histogram = histograms[name] { return histogram }
             let histogram = registry.makeDurationHistogram(
                 descriptor: .init(metricName: "modelship_request_duration", unitName: "seconds",
                                   helpText: "Inference request latency from the first byte read to the response."),
-                labels: labels + [("protocol", name)], buckets: Self.latencyBuckets)
+                labels: labels + [("protocol", name.rawValue)], buckets: Self.latencyBuckets)
             histograms[name] = histogram
             return histogram
         }

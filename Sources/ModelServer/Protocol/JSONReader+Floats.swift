@@ -11,8 +11,9 @@ extension JSONReader {
         var values: [Float] = []
         values.reserveCapacity(min(capacity, 1 << 24))
         if peek() == UInt8(ascii: "]") { offset += 1; return values }
+        let powersOfTen = Self.powersOfTen // one lazy-global check per array, not per number
         while true {
-            if let value = fastFloat() {
+            if let value = fastFloat(powersOfTen) {
                 values.append(value)
             } else {
                 values.append(try readFloat())
@@ -28,7 +29,7 @@ extension JSONReader {
     /// A number with at most 19 significant digits and a decimal exponent within ±22 whose float
     /// rounding is safe (see `readFloat`); nil for anything else, consuming nothing.
     @inline(__always)
-    private mutating func fastFloat() -> Float? {
+    private mutating func fastFloat(_ powersOfTen: [Double]) -> Float? {
         _ = peek()
         var index = offset
         let count = bytesCount
@@ -74,7 +75,7 @@ extension JSONReader {
         // Leading zeros count as digits above, so 19 is a safe bound for the mantissa.
         guard digits <= 19, abs(exponent) <= 22 else { return nil }
         let magnitude = Double(mantissa)
-        let approximate = exponent < 0 ? magnitude / Self.powersOfTen[-exponent] : magnitude * Self.powersOfTen[exponent]
+        let approximate = exponent < 0 ? magnitude / powersOfTen[-exponent] : magnitude * powersOfTen[exponent]
         guard approximate == 0 || Self.roundsSafelyToFloat(approximate) else { return nil }
         offset = index
         let value = Float(approximate)

@@ -1,18 +1,21 @@
 /// Checks a decoded request against the model's signature, so a bad request fails alone with a clear
 /// message instead of failing a whole batch inside the runtime. Returns the inputs in model order.
 enum RequestValidator {
+    /// Linear scans, no sets: models have a handful of inputs, this runs on every request, and
+    /// every scan is bounded by (request inputs) x (model inputs).
     static func validate(_ request: InferenceRequest, against metadata: ModelMetadata) throws(InferenceError) -> InferenceRequest {
-        var byName: [String: Tensor] = [:]
-        for input in request.inputs {
-            guard byName.updateValue(input, forKey: input.name) == nil else { throw .bad("input '\(input.name)' is given twice") }
-        }
-        let known = Set(metadata.inputs.map(\.name))
-        if let unknown = request.inputs.first(where: { !known.contains($0.name) }) {
+        if let unknown = request.inputs.first(where: { input in !metadata.inputs.contains { $0.name == input.name } }) {
             throw .bad("unknown input '\(unknown.name)'; the model's inputs are \(list(metadata.inputs.map(\.name)))")
         }
         var ordered: [Tensor] = []
+        ordered.reserveCapacity(metadata.inputs.count)
         for spec in metadata.inputs {
-            guard let input = byName[spec.name] else {
+            var match: Tensor?
+            for input in request.inputs where input.name == spec.name {
+                guard match == nil else { throw .bad("input '\(spec.name)' is given twice") }
+                match = input
+            }
+            guard let input = match else {
                 throw .bad("missing input '\(spec.name)'; the model's inputs are \(list(metadata.inputs.map(\.name)))")
             }
             try check(input, spec)
@@ -22,8 +25,7 @@ enum RequestValidator {
            let other = ordered.first(where: { $0.shape.first != rows }) {
             throw .bad("input '\(other.name)' has \(other.shape.first ?? 0) rows but '\(ordered[0].name)' has \(rows); all inputs must agree on the first dimension")
         }
-        let outputs = Set(metadata.outputs.map(\.name))
-        if let unknown = request.outputs.first(where: { !outputs.contains($0.name) }) {
+        if let unknown = request.outputs.first(where: { wanted in !metadata.outputs.contains { $0.name == wanted.name } }) {
             throw .bad("unknown output '\(unknown.name)'; the model's outputs are \(list(metadata.outputs.map(\.name)))")
         }
         var validated = request

@@ -12,6 +12,8 @@ public final class ONNXRuntimeBackend: InferenceBackend, @unchecked Sendable {
     private let ort: ORTAPI
     private let session: OpaquePointer
     private let allocator: OpaquePointer
+    /// C strings of every input and output name, made once: `Run` takes names, and it runs per batch.
+    private let cNames: [String: UnsafeMutablePointer<CChar>]
 
     /// Loads the model at `path`. Errors name the file and ONNX Runtime's reason.
     public init(modelPath path: String, configuration: ORTSessionConfiguration) throws(InferenceError) {
@@ -33,10 +35,12 @@ public final class ONNXRuntimeBackend: InferenceBackend, @unchecked Sendable {
             ort.api.ReleaseSession!(session)
             throw error
         }
+        cNames = Dictionary((metadata.inputs + metadata.outputs).map { ($0.name, strdup($0.name)!) }, uniquingKeysWith: { first, _ in first })
     }
 
     deinit {
         ort.api.ReleaseSession!(session)
+        cNames.values.forEach { free($0) }
     }
 
     /// ONNX Runtime's version string, e.g. "1.32.0".
@@ -49,11 +53,8 @@ public final class ONNXRuntimeBackend: InferenceBackend, @unchecked Sendable {
         defer { values.forEach { ort.api.ReleaseValue!($0) } }
         for input in inputs { values.append(try makeValue(input)) }
 
-        let inputNames = inputs.map { strdup($0.name) }
-        let outputNames = outputs.map { strdup($0) }
-        defer { (inputNames + outputNames).forEach { free($0) } }
-        var inputNamePointers = inputNames.map { UnsafePointer($0) }
-        var outputNamePointers = outputNames.map { UnsafePointer($0) }
+        var inputNamePointers = try inputs.map { (input) throws(InferenceError) in try cName(input.name) }
+        var outputNamePointers = try outputs.map { (name) throws(InferenceError) in try cName(name) }
         var results = [OpaquePointer?](repeating: nil, count: outputs.count)
         defer { results.forEach { if let value = $0 { ort.api.ReleaseValue!(value) } } }
 
@@ -64,6 +65,11 @@ public final class ONNXRuntimeBackend: InferenceBackend, @unchecked Sendable {
             tensors.append(try readValue(value!, name: name))
         }
         return tensors
+    }
+
+    private func cName(_ name: String) throws(InferenceError) -> UnsafePointer<CChar>? {
+        guard let pointer = cNames[name] else { throw .bad("the model has no input or output named '\(name)'") }
+        return UnsafePointer(pointer)
     }
 
     private func makeValue(_ tensor: Tensor) throws(InferenceError) -> OpaquePointer {
