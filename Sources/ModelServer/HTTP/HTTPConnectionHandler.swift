@@ -57,7 +57,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
                 context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
             }
         }
-        let capacity = min(head.headers.first(name: "content-length").flatMap(Int.init) ?? 0, api.maxRequestBytes)
+        let capacity = min(contentLength(head) ?? 0, api.maxRequestBytes)
         state = .reading(head, route, call, context.channel.allocator.buffer(capacity: capacity))
     }
 
@@ -70,8 +70,8 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
             write(call?.abandon(response) ?? response, for: head, context: context, close: true)
             return
         }
-        if body.readableBytes == 0 {
-            body = chunk // the usual single-chunk body: keep NIO's buffer instead of copying it
+        if body.readableBytes == 0, chunk.readableBytes == contentLength(head) {
+            body = chunk // the whole body in one read: keep NIO's buffer instead of copying it
         } else {
             body.writeBuffer(&chunk)
         }
@@ -96,6 +96,10 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
                 finish(endpoints.respond(to: route), for: head, context: context)
             }
         }
+    }
+
+    private func contentLength(_ head: HTTPRequestHead) -> Int? {
+        head.headers.first(name: "content-length").flatMap(Int.init)
     }
 
     private func reject(_ head: HTTPRequestHead, _ error: InferenceError, context: ChannelHandlerContext) {
