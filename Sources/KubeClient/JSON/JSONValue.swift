@@ -149,16 +149,18 @@ extension JSONValue {
 
 extension JSONValue {
     public static func decode(_ data: Data) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: data)
+        try data.withUnsafeBytes { bytes in try JSONValueParser.parse(bytes) }
     }
 
     public static func decode(_ bytes: some Sequence<UInt8>) throws -> JSONValue {
-        try decode(Data(bytes))
+        let array = Array(bytes)
+        return try array.withUnsafeBytes { bytes in try JSONValueParser.parse(bytes) }
     }
 
     public func encoded(pretty: Bool = false) -> Data {
+        guard pretty else { return Data(JSONValueWriter.write(self)) }
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         // Encoding a JSONValue cannot fail: every case maps to a JSON value.
         return (try? encoder.encode(self)) ?? Data("null".utf8)
     }
