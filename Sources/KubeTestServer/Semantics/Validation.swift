@@ -44,9 +44,14 @@ enum Validation {
 
     static func isQualifiedName(_ key: String) -> Bool {
         let parts = key.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count <= 2, let namePart = parts.last, !namePart.isEmpty, namePart.count <= 63 else { return false }
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
-        return namePart.allSatisfy(allowed.contains)
+        guard parts.count <= 2, let namePart = parts.last, !namePart.isEmpty, namePart.utf8.count <= 63 else { return false }
+        return namePart.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."): true
+            default: false
+            }
+        }
     }
 
     static func deployment(_ object: JSONValue, _ causes: inout [APIStatus.Cause]) {
