@@ -104,9 +104,11 @@ public final class EmbeddedAPIServer: Sendable {
         let configuration = self.configuration
         let store = self.store
         let faults = self.faults
+        let simulationAdmin = SimulationAdmin(simulation: simulation, enabled: configuration.simulation != nil)
         let addressBox = Mutex<String>("")
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
-            let handler = APIHandler(store: store, faults: faults, token: configuration.token, address: addressBox.withLock { $0 },
+            let handler = APIHandler(store: store, faults: faults, simulation: simulationAdmin, token: configuration.token,
+                                     address: addressBox.withLock { $0 },
                                      bookmarkInterval: configuration.bookmarkInterval, logger: configuration.logger)
             return try await HTTPBridge.respond(to: request, handler: handler, maxBodySize: configuration.maxBodySize)
         }

@@ -6,6 +6,7 @@ import Logging
 struct APIHandler: Sendable {
     let store: ClusterStore
     let faults: FaultInjector
+    let simulation: SimulationAdmin
     let token: String?
     let address: String
     let bookmarkInterval: Duration
@@ -32,6 +33,7 @@ struct APIHandler: Sendable {
         case "/api": return .json(DiscoveryDocuments.coreVersions(address: address))
         case "/apis": return .json(DiscoveryDocuments.groups(store.servedResources()))
         case "/__admin/faults": return try admin(request)
+        case "/__admin/simulation": return try simulation.handle(request)
         case "/openapi/v3": return .json(OpenAPIDocuments.index(store.servedResources()))
         default: break
         }
