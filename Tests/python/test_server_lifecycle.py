@@ -4,8 +4,10 @@ import http.server
 import json
 import re
 import signal
+import socket
 import subprocess
 import threading
+import time
 
 import numpy as np
 
@@ -89,3 +91,23 @@ def test_cuda_without_the_provider_is_a_startup_error(tmp_path):
     server = ModelServer(tmp_path, models.mlp(tmp_path / "mlp.onnx"), args=["--device", "cuda"], ready=False)
     code = server.process.wait(timeout=60)
     assert code != 0 and "CUDA execution provider" in server.logs()
+
+
+def test_a_client_leaving_mid_request_is_not_waited_for(tmp_path):
+    # With a 2 s batch delay, a request the batcher still expects would hold every later lone request for 2 s.
+    server = ModelServer(tmp_path, models.mlp(tmp_path / "mlp.onnx"), args=["--max-batch-delay", "2s"])
+    try:
+        with socket.create_connection(("127.0.0.1", server.port)) as client:
+            client.sendall(b"POST /v2/models/m/infer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                           b"Content-Length: 1000\r\n\r\n{\"inputs\": [")
+            wait_for(lambda: metric(parse_metrics(server.metrics()), "modelship_inflight_requests", model="m") == 1,
+                     30, "the partial request to be announced")
+        wait_for(lambda: metric(parse_metrics(server.metrics()), "modelship_inflight_requests", model="m") == 0,
+                 30, "the abandoned request to be withdrawn")
+        started = time.monotonic()
+        status, _ = server.json("POST", "/v2/models/m/infer",
+                                {"inputs": [{"name": "x", "shape": [1, 4], "datatype": "FP32", "data": [1, 2, 3, 4]}]})
+        assert status == 200
+        assert time.monotonic() - started < 2, "the lone request waited for the batch delay: the batcher still expected the abandoned one"
+    finally:
+        assert server.stop() == 0

@@ -32,6 +32,15 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
         }
     }
 
+    /// A client that leaves mid-request must not leave the batcher waiting for a body that never comes.
+    func channelInactive(context: ChannelHandlerContext) {
+        if case .reading(_, _, let call?, _) = state {
+            _ = call.abandon(.error(InferenceError(.badRequest, "the client closed the connection before sending the whole request")))
+        }
+        state = .idle
+        context.fireChannelInactive()
+    }
+
     private func received(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         let route: Route
         switch Route.match(method: head.method.rawValue, uri: head.uri) {
