@@ -47,17 +47,19 @@ func configMap(_ name: String, labels: [String: String] = [:], data: [String: St
 
     @Test func replaceKeepsFieldsTheTypedModelDoesNotKnow() async throws {
         try await EmbeddedAPIServer.withRunning { server, client in
-            _ = try server.store.create(resourceKey: .init(group: "", plural: "configmaps"), namespace: "default", body: [
-                "apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "future"], "data": ["a": "1"],
-                "futureTopLevelField": ["keep": "me"],
+            // A field of the real Service schema that the typed model does not declare.
+            let services = ResourceKey(group: "", plural: "services")
+            _ = try server.store.create(resourceKey: services, namespace: "default", body: [
+                "apiVersion": "v1", "kind": "Service", "metadata": ["name": "future"],
+                "spec": ["ports": [["port": 80]], "publishNotReadyAddresses": true],
             ])
-            let maps = Api<ConfigMap>(client: client, namespace: "default")
-            var map = try await maps.get("future")
-            map.data?["a"] = "2"
-            _ = try await maps.replace(map)
-            let stored = try server.store.get(resourceKey: .init(group: "", plural: "configmaps"), namespace: "default", name: "future")
-            #expect(stored["futureTopLevelField"] == ["keep": "me"])
-            #expect(stored[path: ["data", "a"]] == "2")
+            let api = Api<Service>(client: client, namespace: "default")
+            var service = try await api.get("future")
+            service.spec.selector = ["app": "future"]
+            _ = try await api.replace(service)
+            let stored = try server.store.get(resourceKey: services, namespace: "default", name: "future")
+            #expect(stored[path: ["spec", "publishNotReadyAddresses"]] == true)
+            #expect(stored[path: ["spec", "selector", "app"]] == "future")
         }
     }
 

@@ -59,6 +59,38 @@ struct APIRequest: Sendable {
     }
 
     var isDryRun: Bool { query["dryRun"] == "All" }
+
+    static let applyPatchType = "application/apply-patch+yaml"
+
+    /// The Content-Type without parameters.
+    var mediaType: String {
+        (header("content-type") ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+    }
+
+    /// The manager of a non-apply write: `fieldManager`, else the User-Agent up to its first '/', printable
+    /// characters only, at most 128 bytes, else "unknown" (kube-apiserver's rule).
+    var fieldManager: String {
+        if let manager = query["fieldManager"], !manager.isEmpty { return manager }
+        let agent = (header("user-agent") ?? "").split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        let printable = String(String.UnicodeScalarView(agent.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }))
+        var name = printable
+        while name.utf8.count > 128 { name.removeLast() }
+        return name.isEmpty ? "unknown" : name
+    }
+
+    /// An apply body: YAML, of which JSON is a subset.
+    func applyBody() throws(APIError) -> JSONValue {
+        guard !body.isEmpty else { throw APIError.badRequest("error decoding patch: the request body is empty") }
+        if let json = try? JSONValue.decode(body) { return json }
+        let documents: [JSONValue]
+        do { documents = try YAMLDocuments.parse(String(decoding: body, as: UTF8.self)) } catch {
+            throw APIError.badRequest("error decoding patch: \(error)")
+        }
+        guard documents.count == 1, let document = documents.first else {
+            throw APIError.badRequest("error decoding patch: expected one YAML document, found \(documents.count)")
+        }
+        return document
+    }
 }
 
 /// The handler's answer, independent of the HTTP framework.

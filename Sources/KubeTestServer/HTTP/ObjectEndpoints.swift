@@ -37,7 +37,8 @@ struct ObjectEndpoints {
             guard path.name == nil else { throw APIError.methodNotAllowed("POST is not allowed on a named object") }
             let body = try request.jsonBody()
             let warnings = try checkUnknownFields(body)
-            let created = try store.create(resourceKey: resource.key, namespace: path.namespace, body: body, dryRun: request.isDryRun)
+            let created = try store.create(resourceKey: resource.key, namespace: path.namespace, body: body, dryRun: request.isDryRun,
+                                           ownership: .update(manager: request.fieldManager))
             return try answer(created, status: 201).warning(warnings)
         case "update": return try update(subresource)
         case "patch": return try patch(subresource)
@@ -142,7 +143,8 @@ struct ObjectEndpoints {
         let name = try name()
         let body = try request.jsonBody()
         if subresource == .scale {
-            let updated = try store.modify(resourceKey: resource.key, namespace: path.namespace, name: name, dryRun: request.isDryRun) {
+            let updated = try store.modify(resourceKey: resource.key, namespace: path.namespace, name: name, subresource: .scale,
+                                           dryRun: request.isDryRun, ownership: .update(manager: request.fieldManager)) {
                 (current: JSONValue) throws(APIError) -> JSONValue in
                 if let version = body[path: ["metadata", "resourceVersion"]]?.stringValue, !version.isEmpty,
                     version != current[path: ["metadata", "resourceVersion"]]?.stringValue
@@ -155,18 +157,23 @@ struct ObjectEndpoints {
         }
         let warnings = try checkUnknownFields(body)
         let updated = try store.update(resourceKey: resource.key, namespace: path.namespace, name: name, body: body,
-                                       subresource: subresource, dryRun: request.isDryRun)
+                                       subresource: subresource, dryRun: request.isDryRun,
+                                       ownership: .update(manager: request.fieldManager))
         return try answer(updated).warning(warnings)
     }
 
     func patch(_ subresource: ClusterStore.Subresource?) throws(APIError) -> APIResponse {
         let name = try name()
-        let contentType = request.header("content-type") ?? ""
+        let contentType = request.mediaType
+        if contentType == APIRequest.applyPatchType { return try apply(subresource, name: name) }
+        if request.query["force"] != nil {
+            throw APIError.invalidOptions("force", "Forbidden: may not be specified for non-apply patch")
+        }
         let patch = try request.jsonBody()
         let resource = self.resource
         var warnings: [String] = []
-        let updated = try store.modify(resourceKey: resource.key, namespace: path.namespace, name: name,
-                                       subresource: subresource == .status ? .status : nil, dryRun: request.isDryRun) {
+        let updated = try store.modify(resourceKey: resource.key, namespace: path.namespace, name: name, subresource: subresource,
+                                       dryRun: request.isDryRun, ownership: .update(manager: request.fieldManager)) {
             (current: JSONValue) throws(APIError) -> JSONValue in
             let target = subresource == .scale ? ScaleView.scale(of: current, resource: resource) : current
             let patched = try PatchApplier.apply(patch, contentType: contentType, to: target, resource: resource)
@@ -176,6 +183,23 @@ struct ObjectEndpoints {
         }
         if subresource == .scale { return .json(ScaleView.scale(of: updated, resource: resource)) }
         return try answer(updated).warning(warnings)
+    }
+
+    /// Server-side apply (`application/apply-patch+yaml`): YAML or JSON body, `fieldManager` required, `force`
+    /// takes conflicting fields over; creates the object when absent (201).
+    func apply(_ subresource: ClusterStore.Subresource?, name: String) throws(APIError) -> APIResponse {
+        guard subresource != .scale else {
+            throw APIError(code: 415, reason: "UnsupportedMediaType", message: "apply patches are not supported on the scale subresource")
+        }
+        guard let manager = request.query["fieldManager"], !manager.isEmpty else {
+            throw APIError.invalidOptions("fieldManager", "Required value: is required for apply patch", reason: "FieldValueRequired")
+        }
+        let config = try request.applyBody()
+        let warnings = try checkUnknownFields(config)
+        let force = request.query["force"] == "true"
+        let result = try store.apply(resourceKey: resource.key, namespace: path.namespace, name: name, config: config,
+                                     manager: manager, force: force, subresource: subresource, dryRun: request.isDryRun)
+        return try answer(result.object, status: result.created ? 201 : 200).warning(warnings)
     }
 
     func delete() throws(APIError) -> APIResponse {
@@ -202,10 +226,10 @@ struct ObjectEndpoints {
     }
 
     /// `fieldValidation`: Strict rejects fields the schema does not know (400, as kube-apiserver's strict
-    /// decoding), Warn returns them as warnings, Ignore (and built-in kinds) drop them silently.
+    /// decoding), Warn returns them as warnings, Ignore drops them silently.
     func checkUnknownFields(_ object: JSONValue) throws(APIError) -> [String] {
         let mode = request.query["fieldValidation"] ?? "Ignore"
-        guard mode != "Ignore", let schema = resource.schema else { return [] }
+        guard mode != "Ignore", let schema = resource.structuralSchema else { return [] }
         let unknown = SchemaValidator(resource: resource).unknownFields(object, schema: schema).map { "unknown field \"\($0)\"" }
         guard !unknown.isEmpty else { return [] }
         if mode == "Strict" {

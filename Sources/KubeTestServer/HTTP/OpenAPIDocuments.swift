@@ -33,15 +33,15 @@ enum OpenAPIDocuments {
         var schemas: [String: JSONValue] = [:]
         for resource in relevant {
             let gvk: JSONValue = ["group": .string(resource.group), "version": .string(resource.version), "kind": .string(resource.kind)]
-            let name = schemaName(resource)
-            var schema = resource.schema ?? builtinSchema(resource)
-            schema["x-kubernetes-group-version-kind"] = [gvk]
-            schema[path: ["properties", "metadata"]] = [
-                "type": "object", "description": "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
-            ]
-            schema[path: ["properties", "apiVersion"]] = ["type": "string", "description": "APIVersion defines the versioned schema of this representation of an object."]
-            schema[path: ["properties", "kind"]] = ["type": "string", "description": "Kind is a string value representing the REST resource this object represents."]
-            schemas[name] = schema
+            let name: String
+            if let builtin = BuiltinSchemas.definitionName(resource) {
+                name = builtin
+                schemas.merge(BuiltinSchemas.closure(of: [builtin])) { first, _ in first }
+            } else {
+                name = schemaName(resource)
+                schemas[name] = customResourceSchema(resource, gvk: gvk)
+                schemas.merge(BuiltinSchemas.closure(of: [BuiltinSchemas.objectMeta])) { first, _ in first }
+            }
             let base = "/" + groupVersionPath + (resource.namespaced ? "/namespaces/{namespace}" : "") + "/" + resource.plural
             paths[base] = collectionOperations(resource, gvk: gvk, schemaName: name)
             paths[base + "/{name}"] = objectOperations(resource, gvk: gvk, schemaName: name)
@@ -51,19 +51,22 @@ enum OpenAPIDocuments {
                 "paths": .object(paths), "components": ["schemas": .object(schemas)]]
     }
 
-    static func schemaName(_ resource: ServedResource) -> String {
-        if resource.definedByCRD != nil {
-            let reversed = resource.group.split(separator: ".").reversed().joined(separator: ".")
-            return "\(reversed).\(resource.version).\(resource.kind)"
-        }
-        let group = resource.group.isEmpty ? "core" : resource.group.replacingOccurrences(of: ".k8s.io", with: "")
-        return "io.k8s.api.\(group).\(resource.version).\(resource.kind)"
+    /// As the apiextensions server publishes a CRD's schema: its own, with the standard fields and ObjectMeta.
+    static func customResourceSchema(_ resource: ServedResource, gvk: JSONValue) -> JSONValue {
+        var schema = resource.schema ?? ["type": "object", "x-kubernetes-preserve-unknown-fields": true]
+        schema["x-kubernetes-group-version-kind"] = [gvk]
+        schema[path: ["properties", "metadata"]] = [
+            "allOf": [["$ref": .string(BuiltinSchemas.reference + BuiltinSchemas.objectMeta)]],
+            "description": "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
+        ]
+        schema[path: ["properties", "apiVersion"]] = ["type": "string", "description": "APIVersion defines the versioned schema of this representation of an object."]
+        schema[path: ["properties", "kind"]] = ["type": "string", "description": "Kind is a string value representing the REST resource this object represents."]
+        return schema
     }
 
-    static func builtinSchema(_ resource: ServedResource) -> JSONValue {
-        ["type": "object", "description": .string("\(resource.kind) (schema not modelled by the embedded control plane)"),
-         "properties": ["spec": ["type": "object", "x-kubernetes-preserve-unknown-fields": true],
-                        "status": ["type": "object", "x-kubernetes-preserve-unknown-fields": true]]]
+    static func schemaName(_ resource: ServedResource) -> String {
+        let reversed = resource.group.split(separator: ".").reversed().joined(separator: ".")
+        return "\(reversed).\(resource.version).\(resource.kind)"
     }
 
     static let writeParameters: [JSONValue] = [

@@ -26,6 +26,9 @@ enum Defaulting {
         }
         if let schema = resource.schema {
             try SchemaValidator(resource: resource).defaultAndPrune(&object, schema: schema)
+        } else if let schema = BuiltinSchemas.structural(for: resource) {
+            // Built-in kinds decode into Go structs: fields they do not have are dropped.
+            object = SchemaValidator(resource: resource).prune(object, schema: schema, isRoot: true)
         }
     }
 

@@ -56,7 +56,8 @@ enum PatchApplier {
         default:
             throw APIError(code: 415, reason: "UnsupportedMediaType",
                            message: "the body of the request was in an unknown format - accepted media types include: "
-                               + "application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json")
+                               + "application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, "
+                               + "application/apply-patch+yaml")
         }
     }
 }

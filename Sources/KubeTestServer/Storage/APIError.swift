@@ -49,6 +49,13 @@ public struct APIError: Error, Sendable {
                         details: .init(name: name, group: resource.group, kind: resource.kind, causes: causes))
     }
 
+    /// 422 for a bad query option, as kube-apiserver validates PatchOptions.
+    static func invalidOptions(_ field: String, _ detail: String, reason: String = "FieldValueForbidden") -> APIError {
+        APIError(code: 422, reason: "Invalid", message: "PatchOptions.meta.k8s.io \"\" is invalid: \(field): \(detail)",
+                 details: .init(name: "", group: "meta.k8s.io", kind: "PatchOptions",
+                                causes: [.init(reason: reason, message: detail, field: field)]))
+    }
+
     static func badRequest(_ message: String) -> APIError {
         APIError(code: 400, reason: "BadRequest", message: message)
     }

@@ -5,11 +5,30 @@ import KubeClient
 extension ClusterStore {
     public enum Subresource: String, Sendable { case status, scale }
 
+    /// Who a write's changes belong to in `metadata.managedFields`.
+    public enum FieldOwnership: Sendable {
+        /// A create, update or non-apply patch by this manager.
+        case update(manager: String)
+        /// Server-side apply: the object already carries the list the field manager computed.
+        case applied
+    }
+
+    /// The manager of writes made by the simulated cluster controllers, as on a real control plane.
+    public static let controllerManager = FieldOwnership.update(manager: "kube-controller-manager")
+
     /// POST: assigns name (generateName), uid, timestamps, resourceVersion, generation; applies defaults; validates.
-    public func create(resourceKey: ResourceKey, namespace: String?, body: JSONValue, dryRun: Bool = false)
-        throws(APIError) -> JSONValue
+    public func create(resourceKey: ResourceKey, namespace: String?, body: JSONValue, dryRun: Bool = false,
+                       ownership: FieldOwnership = controllerManager) throws(APIError) -> JSONValue
     {
         let resource = try resource(resourceKey)
+        let (object, key) = try newObject(resource: resource, namespace: namespace, body: body)
+        return try state.withLock { (state: inout State) throws(APIError) -> JSONValue in
+            try insert(&state, resource: resource, key: key, object: object, dryRun: dryRun, ownership: ownership)
+        }
+    }
+
+    /// The object a create stores, before defaulting: identity, timestamps and generation assigned.
+    func newObject(resource: ServedResource, namespace: String?, body: JSONValue) throws(APIError) -> (JSONValue, ObjectKey) {
         var object = body
         guard case .object = object else { throw APIError.badRequest("the body of the request was not a JSON object") }
         try checkKind(object, resource)
@@ -39,21 +58,32 @@ extension ClusterStore {
         if resource.tracksGeneration { metadata["generation"] = 1 } else { metadata.removeValue(forKey: "generation") }
         object["metadata"] = .object(metadata)
         if resource.hasStatus { object["status"] = nil }
+        return (object, ObjectKey(namespace: metadata["namespace"]?.stringValue ?? "", name: name))
+    }
 
-        return try state.withLock { (state: inout State) throws(APIError) -> JSONValue in
-            let key = ObjectKey(namespace: metadata["namespace"]?.stringValue ?? "", name: name)
-            if resource.namespaced { try Self.requireActiveNamespace(key.namespace, in: state) }
-            try Defaulting.apply(to: &object, resource: resource, previous: nil, state: &state)
-            try Validation.validate(object, resource: resource, store: state)
-            guard state.objects[resourceKey]?[key] == nil else { throw APIError.alreadyExists(resource, name) }
-            if dryRun { return object }
-            return commit(&state, resource: resource, key: key, object: object, type: .added, previous: nil)
+    func insert(_ state: inout State, resource: ServedResource, key: ObjectKey, object: JSONValue, dryRun: Bool,
+                ownership: FieldOwnership) throws(APIError) -> JSONValue
+    {
+        var object = object
+        if resource.namespaced { try Self.requireActiveNamespace(key.namespace, in: state) }
+        try Defaulting.apply(to: &object, resource: resource, previous: nil, state: &state)
+        try Validation.validate(object, resource: resource, store: state)
+        guard state.objects[resource.key]?[key] == nil else { throw APIError.alreadyExists(resource, key.name) }
+        if case .update(let manager) = ownership {
+            try fieldManager(resource, subresource: nil).recordUpdate(old: nil, new: &object, manager: manager)
         }
+        if dryRun { return object }
+        return commit(&state, resource: resource, key: key, object: object, type: .added, previous: nil)
+    }
+
+    func fieldManager(_ resource: ServedResource, subresource: Subresource?) -> FieldManager {
+        FieldManager(resource: resource, now: KubeTime.format(clock()), subresource: subresource?.rawValue)
     }
 
     /// PUT: optimistic concurrency on resourceVersion; spec writes keep status and status writes keep spec.
     public func update(resourceKey: ResourceKey, namespace: String?, name: String, body: JSONValue,
-                       subresource: Subresource? = nil, dryRun: Bool = false) throws(APIError) -> JSONValue
+                       subresource: Subresource? = nil, dryRun: Bool = false,
+                       ownership: FieldOwnership = controllerManager) throws(APIError) -> JSONValue
     {
         let resource = try resource(resourceKey)
         guard case .object = body else { throw APIError.badRequest("the body of the request was not a JSON object") }
@@ -70,13 +100,14 @@ extension ClusterStore {
                 throw APIError.conflict(resource, name)
             }
             return try applyUpdate(&state, resource: resource, key: key, current: current, incoming: body,
-                                   subresource: subresource, dryRun: dryRun)
+                                   subresource: subresource, dryRun: dryRun, ownership: ownership)
         }
     }
 
     /// PATCH and other read-modify-writes, atomically: `transform` sees the current object.
     public func modify(resourceKey: ResourceKey, namespace: String?, name: String, subresource: Subresource? = nil,
-                       dryRun: Bool = false, _ transform: (JSONValue) throws(APIError) -> JSONValue) throws(APIError) -> JSONValue
+                       dryRun: Bool = false, ownership: FieldOwnership = controllerManager,
+                       _ transform: (JSONValue) throws(APIError) -> JSONValue) throws(APIError) -> JSONValue
     {
         let resource = try resource(resourceKey)
         return try state.withLock { (state: inout State) throws(APIError) -> JSONValue in
@@ -89,18 +120,19 @@ extension ClusterStore {
                 throw APIError.conflict(resource, name)
             }
             return try applyUpdate(&state, resource: resource, key: key, current: current, incoming: incoming,
-                                   subresource: subresource, dryRun: dryRun)
+                                   subresource: subresource, dryRun: dryRun, ownership: ownership)
         }
     }
 
     func applyUpdate(_ state: inout State, resource: ServedResource, key: ObjectKey, current: JSONValue, incoming: JSONValue,
-                     subresource: Subresource?, dryRun: Bool) throws(APIError) -> JSONValue
+                     subresource: Subresource?, dryRun: Bool, ownership: FieldOwnership) throws(APIError) -> JSONValue
     {
         var object: JSONValue
         switch subresource {
         case .status:
             object = current
             object["status"] = incoming["status"]
+            if case .applied = ownership { object[path: ["metadata", "managedFields"]] = incoming[path: ["metadata", "managedFields"]] }
         case .scale, nil:
             object = incoming
             object["apiVersion"] = .string(resource.apiVersion)
@@ -112,6 +144,9 @@ extension ClusterStore {
         try Validation.validate(object, resource: resource, store: state)
         if resource.tracksGeneration, Self.specChanged(current, object) {
             object[path: ["metadata", "generation"]] = .int((current[path: ["metadata", "generation"]]?.intValue ?? 0) + 1)
+        }
+        if case .update(let manager) = ownership {
+            try fieldManager(resource, subresource: subresource).recordUpdate(old: current, new: &object, manager: manager)
         }
         var comparable = object
         comparable[path: ["metadata", "resourceVersion"]] = current[path: ["metadata", "resourceVersion"]]

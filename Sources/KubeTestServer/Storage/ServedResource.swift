@@ -89,3 +89,11 @@ public struct ObjectKey: Sendable, Hashable, Comparable, CustomStringConvertible
     }
     public var description: String { namespace.isEmpty ? name : "\(namespace)/\(name)" }
 }
+
+extension ServedResource {
+    /// The schema that unknown-field checks, pruning, strategic merge and server-side apply follow: the CRD's
+    /// `openAPIV3Schema`, or the built-in kind's published schema.
+    var structuralSchema: JSONValue? {
+        schema ?? (definedByCRD == nil ? BuiltinSchemas.structural(for: self) : nil)
+    }
+}
