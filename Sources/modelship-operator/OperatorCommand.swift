@@ -82,6 +82,7 @@ struct OperatorCommand: AsyncParsableCommand {
         var clientConfiguration = try ClientConfiguration.automatic(kubeconfig: kubeconfig, context: context)
         clientConfiguration.qps = kubeAPIQPS
         clientConfiguration.burst = kubeAPIBurst
+        clientConfiguration.dropsManagedFields = true  // the operator owns its fields by what it writes, not by reading them
         let client = try KubeClient(configuration: clientConfiguration, logger: logger)
 
         var options = ModelshipOperator.Options()

@@ -182,6 +182,8 @@ public struct Api<R: KubeResource>: Sendable {
     func decode(_ data: Data) throws(KubeError) -> R { try decode(try parse(data)) }
 
     func decode(_ json: JSONValue) throws(KubeError) -> R {
+        var json = json
+        if client.configuration.dropsManagedFields { json[path: ["metadata", "managedFields"]] = nil }
         do { return try R.decodeKeepingRaw(json) } catch {
             throw .decoding("cannot decode \(resourceType.kind): \(error)")
         }

@@ -35,6 +35,10 @@ public struct ClientConfiguration: Sendable {
     public var requestTimeout: Duration = .seconds(60)
     public var maxRetries: Int = 5
     public var userAgent: String = "modelship/\(ModelshipVersion.current)"
+    /// Drops `metadata.managedFields` from every object the client decodes, as controller-runtime's
+    /// `TransformStripManagedFields` does for caches: a controller that never reads field ownership saves
+    /// decoding it and keeping it in memory. Writes are unaffected (a PUT without the list keeps the server's).
+    public var dropsManagedFields = false
 
     public init(server: URL, trust: TLSTrust = .system, tlsServerName: String? = nil,
                 clientCertificate: ClientCertificate? = nil, credentials: any CredentialProvider = NoCredentials(),

@@ -15,8 +15,7 @@ public struct ObjectMeta: Codable, Sendable, Hashable {
     public var annotations: [String: String]?
     public var ownerReferences: [OwnerReference]?
     public var finalizers: [String]?
-    /// Server-side apply bookkeeping; passed through untouched.
-    public var managedFields: [JSONValue]?
+    // managedFields has no typed property: it stays in the object's `raw` JSON and is sent back unchanged.
 
     public init(name: String? = nil, namespace: String? = nil, labels: [String: String]? = nil,
                 annotations: [String: String]? = nil) {

@@ -1,60 +1,37 @@
 import KubeClient
 
-/// What server-side apply needs to know of a schema node: how maps and lists merge and how their elements
-/// are named. Nodes the schema does not describe (preserved unknown fields) are deduced from the value, as
-/// structured-merge-diff does: objects are granular maps, lists are atomic.
+/// What server-side apply and strategic merge patch need to know at one place of a schema: how maps and
+/// lists merge and how their elements are named. Places the schema does not describe (preserved unknown
+/// fields) are deduced from the value, as structured-merge-diff does: objects are granular maps, lists are
+/// atomic.
 struct ApplySchema: Sendable {
-    enum ListType: Equatable, Sendable {
-        case atomic
-        case set
-        case map(keys: [String])
-    }
+    typealias ListType = SchemaNode.ListType
 
-    let node: JSONValue?
+    let node: SchemaNode?
 
     static let deduced = ApplySchema(node: nil)
 
-    /// The root of a kind's schema; `metadata` always follows ObjectMeta, whatever a CRD declares.
-    static func root(_ schema: JSONValue?) -> ApplySchema {
-        var root = schema ?? ["type": "object", "x-kubernetes-preserve-unknown-fields": true]
-        if let objectMeta = BuiltinSchemas.structuralObjectMeta { root[path: ["properties", "metadata"]] = objectMeta }
-        return ApplySchema(node: root)
-    }
-
     func field(_ name: String) -> ApplySchema {
         guard let node else { return .deduced }
-        if let property = node[path: ["properties", name]] { return ApplySchema(node: property) }
-        if let additional = node["additionalProperties"], additional.objectValue != nil { return ApplySchema(node: additional) }
-        return .deduced
+        return ApplySchema(node: node.properties[name] ?? node.additionalProperties)
     }
 
-    var items: ApplySchema { ApplySchema(node: node?["items"]) }
+    /// Whether `name` is a declared field of a struct (rather than a key of a map).
+    func declares(_ name: String) -> Bool { node?.properties[name] != nil }
 
-    var isAtomicMap: Bool {
-        node?["x-kubernetes-map-type"]?.stringValue == "atomic"
-    }
+    var items: ApplySchema { ApplySchema(node: node?.items) }
 
-    /// `x-kubernetes-list-type`, or for built-in lists declared only with a patch strategy, what
-    /// Kubernetes derives from it (a merge key makes an associative list, plain merge a set).
-    var listType: ListType {
-        guard let node else { return .atomic }
-        switch node["x-kubernetes-list-type"]?.stringValue {
-        case "set": return .set
-        case "map":
-            let keys = node["x-kubernetes-list-map-keys"]?.arrayValue?.compactMap(\.stringValue) ?? []
-            return keys.isEmpty ? .atomic : .map(keys: keys)
-        case "atomic": return .atomic
-        default:
-            guard node["x-kubernetes-patch-strategy"]?.stringValue?.split(separator: ",").contains("merge") == true else {
-                return .atomic
-            }
-            if let key = node["x-kubernetes-patch-merge-key"]?.stringValue { return .map(keys: [key]) }
-            return .set
-        }
-    }
+    var isAtomicMap: Bool { node?.isAtomicMap ?? false }
+
+    /// `x-kubernetes-patch-strategy`, for strategic merge patch: "merge", "retainKeys", "replace".
+    var patchStrategies: [String] { node?.patchStrategies ?? [] }
+
+    var patchMergeKey: String? { node?.patchMergeKey }
+
+    var listType: ListType { node?.listType ?? .atomic }
 
     /// The path element that names `element` in a list of this type; nil for atomic lists or an element
-    /// that lacks a key field.
+    /// that lacks a key field (and the schema gives it no default).
     func pathElement(for element: JSONValue) -> PathElement? {
         switch listType {
         case .atomic: return nil
@@ -63,13 +40,8 @@ struct ApplySchema: Sendable {
             guard case .object(let object) = element else { return nil }
             var fields: [String: JSONValue] = [:]
             for key in keys {
-                if let value = object[key] {
-                    fields[key] = value
-                } else if let defaultValue = items.field(key).node?["default"] {
-                    fields[key] = defaultValue
-                } else {
-                    return nil
-                }
+                guard let value = object[key] ?? node?.items?.properties[key]?.defaultValue else { return nil }
+                fields[key] = value
             }
             return .key(fields)
         }

@@ -14,7 +14,7 @@ struct FieldManager {
 
     init(resource: ServedResource, now: String, subresource: String?) {
         self.resource = resource
-        self.schema = ApplySchema.root(resource.structuralSchema)
+        self.schema = ApplySchema(node: resource.applySchema)
         self.now = now
         self.subresource = subresource
     }
@@ -26,21 +26,26 @@ struct FieldManager {
     /// (an empty list clears it); an existing object without the list stays untracked.
     func recordUpdate(old: JSONValue?, new: inout JSONValue, manager: String) throws(APIError) {
         let live = old?[path: ["metadata", "managedFields"]]
+        let requested = requestedList(new, live: live)
+        let comparison = compare(old ?? zeroObject(), new)
         var entries: [ManagedFieldsEntry]
-        switch requestedList(new, live: live) {
+        switch requested {
         case .clear:
             new[path: ["metadata", "managedFields"]] = nil
             return
-        case .replace(let requested):
-            entries = requested
+        case .replace(let list):
+            entries = list
         case .keep:
             if old != nil, (live?.arrayValue ?? []).isEmpty {
                 new[path: ["metadata", "managedFields"]] = nil
                 return
             }
-            entries = try ManagedFieldsList.decode(live)
+            if comparison.isEmpty {  // nothing anyone owns changed: the list stays as it is
+                new[path: ["metadata", "managedFields"]] = live
+                return
+            }
+            entries = try ManagedFieldsList.decode(live, stored: true)
         }
-        let comparison = compare(old ?? zeroObject(), new)
         if !comparison.isEmpty {
             let changed = comparison.changed
             for index in entries.indices {
@@ -87,7 +92,7 @@ struct FieldManager {
             throw APIError.badRequest("metadata.managedFields must be nil")
         }
         let base = live ?? zeroObject()
-        var entries = try ManagedFieldsList.decode(live?[path: ["metadata", "managedFields"]])
+        var entries = try ManagedFieldsList.decode(live?[path: ["metadata", "managedFields"]], stored: true)
         if let live, entries.isEmpty {
             entries = [ManagedFieldsEntry(manager: "before-first-apply", operation: .update, apiVersion: resource.apiVersion,
                                           time: now, fields: owned(FieldSetBuilder.fieldSet(of: live, schema: schema)),
@@ -175,18 +180,28 @@ struct FieldManager {
         var result = set
         switch subresource {
         case "status":
-            result = result.keepingOnly(top: .field("status"))
+            result = result.keepingOnly(top: Self.status)
         case nil where resource.hasStatus:
-            result = result.removing(top: .field("status"))
+            result = result.removing(top: Self.status)
         default:
             break
         }
-        return result.removing(paths: Self.unownedPaths)
+        return result.subtracting(Self.unownedFields)
     }
 
-    static let unownedPaths: [FieldPath] = [[.field("apiVersion")], [.field("kind")], [.field("metadata")]]
-        + ["name", "namespace", "creationTimestamp", "selfLink", "uid", "clusterName", "generation", "managedFields",
-           "resourceVersion"].map { [.field("metadata"), .field($0)] }
+    static let status = PathElement.field("status")
+
+    /// Identity and server-set fields (kube-apiserver's stripmeta): members of no one's set. Only the paths
+    /// themselves; what lies below `metadata` (labels, annotations...) stays owned.
+    static let unownedFields: FieldSet = {
+        var set = FieldSet()
+        for path: FieldPath in [[.field("apiVersion")], [.field("kind")], [.field("metadata")]] { set.insert(path) }
+        for field in ["name", "namespace", "creationTimestamp", "selfLink", "uid", "clusterName", "generation", "managedFields",
+                      "resourceVersion"] {
+            set.insert([.field("metadata"), .field(field)])
+        }
+        return set
+    }()
 
     /// What a create compares against: the kind's empty object.
     func zeroObject() -> JSONValue { withZeroFields(.object([:])) }
@@ -196,7 +211,7 @@ struct FieldManager {
     func withZeroFields(_ object: JSONValue) -> JSONValue {
         guard resource.definedByCRD == nil else { return object }
         var result = object
-        for field in ["metadata", "spec", "status"] where result[field] == nil && schema.node?[path: ["properties", field]] != nil {
+        for field in ["metadata", "spec", "status"] where result[field] == nil && schema.declares(field) {
             result[field] = .object([:])
         }
         return result

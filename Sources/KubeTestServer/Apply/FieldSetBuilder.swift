@@ -16,8 +16,7 @@ enum FieldSetBuilder {
             for (key, child) in object {
                 let childPath = path + [.field(key)]
                 walk(child, schema: schema.field(key), path: childPath, into: &set)
-                let declared = schema.node?[path: ["properties", key]] != nil
-                if !declared || child == .null || child == .object([:]) { set.insert(childPath) }
+                if !schema.declares(key) || child == .null || child == .object([:]) { set.insert(childPath) }
             }
         case .array(let array):
             guard schema.listType != .atomic, array.allSatisfy({ schema.pathElement(for: $0) != nil }) else {
@@ -45,66 +44,78 @@ enum FieldSetBuilder {
     }
 
     /// What changed from `old` to `new`: leaves and atomic values are modified; nodes present on one side
-    /// only are added or removed, with everything below them.
+    /// only are added or removed, with everything below them. Built bottom-up, one trie node per changed
+    /// node, so that a write costs what it changed plus one equality check per unchanged sibling.
     static func compare(_ old: JSONValue?, _ new: JSONValue?, schema: ApplySchema) -> Comparison {
-        var comparison = Comparison()
-        compare(old, new, schema: schema, path: [], into: &comparison)
-        return comparison
+        compareChildren(old, new, schema: schema)
     }
 
-    static func compare(_ old: JSONValue?, _ new: JSONValue?, schema: ApplySchema, path: FieldPath, into result: inout Comparison) {
-        switch (old, new) {
-        case (.object(let before)?, .object(let after)?) where !schema.isAtomicMap:
-            for key in Set(before.keys).union(after.keys) {
-                compare(before[key], after[key], schema: schema.field(key), path: path + [.field(key)], into: &result)
+    /// The changes below one node; whether the node itself was added or removed is its parent's record.
+    static func compareChildren(_ old: JSONValue?, _ new: JSONValue?, schema: ApplySchema) -> Comparison {
+        var result = Comparison()
+        forEachChildPair(old, new, schema: schema) { element, before, after, childSchema in
+            if before == after { return }  // most of an object is unchanged by a write: skip it whole
+            let below = compareChildren(before, after, schema: childSchema)
+            switch (before, after) {
+            case (nil, _?):
+                result.added.insertMember(element, below: below.added)
+            case (_?, nil):
+                result.removed.insertMember(element, below: below.removed)
+            case (let before?, let after?) where isContainer(before, childSchema) && isContainer(after, childSchema)
+                && sameKind(before, after):
+                result.added.graft(below.added, under: element)
+                result.modified.graft(below.modified, under: element)
+                result.removed.graft(below.removed, under: element)
+            default:
+                result.modified.insertMember(element, below: FieldSet())
             }
-        case (.array(let before)?, .array(let after)?) where isAssociative(before, schema) && isAssociative(after, schema):
-            compareElements(before, after, schema: schema, path: path, into: &result)
-        case (nil, let value?):
-            result.added.insert(path)
-            forEachChild(of: value, schema: schema, path: path) { child, childSchema, childPath in
-                compare(nil, child, schema: childSchema, path: childPath, into: &result)
-            }
-        case (let value?, nil):
-            result.removed.insert(path)
-            forEachChild(of: value, schema: schema, path: path) { child, childSchema, childPath in
-                compare(child, nil, schema: childSchema, path: childPath, into: &result)
-            }
-        case (let before?, let after?):
-            if before != after { result.modified.insert(path) }
-        case (nil, nil):
-            break
         }
+        return result
     }
 
-    static func compareElements(_ before: [JSONValue], _ after: [JSONValue], schema: ApplySchema, path: FieldPath,
-                                into result: inout Comparison) {
-        func byName(_ list: [JSONValue]) -> [PathElement: JSONValue] {
-            var named: [PathElement: JSONValue] = [:]
-            for element in list { if let name = schema.pathElement(for: element), named[name] == nil { named[name] = element } }
-            return named
+    /// Calls `body` with each child name and the child on either side, for the children that differ, of
+    /// granular maps and associative lists; a side that is a leaf (or absent) contributes no children. Objects are walked in place;
+    /// only lists need their elements indexed by name.
+    static func forEachChildPair(_ old: JSONValue?, _ new: JSONValue?, schema: ApplySchema,
+                                 _ body: (PathElement, JSONValue?, JSONValue?, ApplySchema) -> Void) {
+        let oldFields = old.flatMap { isContainer($0, schema) ? $0.objectValue : nil }
+        let newFields = new.flatMap { isContainer($0, schema) ? $0.objectValue : nil }
+        if oldFields != nil || newFields != nil {
+            for (key, child) in newFields ?? [:] where oldFields?[key] != child { body(.field(key), oldFields?[key], child, schema.field(key)) }
+            for (key, child) in oldFields ?? [:] where newFields?[key] == nil { body(.field(key), child, nil, schema.field(key)) }
         }
-        let old = byName(before)
-        let new = byName(after)
-        for name in Set(old.keys).union(new.keys) {
-            compare(old[name], new[name], schema: schema.items, path: path + [name], into: &result)
-        }
+        let oldElements = elements(of: old, schema: schema)
+        let newElements = elements(of: new, schema: schema)
+        guard !oldElements.isEmpty || !newElements.isEmpty else { return }
+        let items = schema.items
+        for (name, element) in newElements where oldElements[name] != element { body(name, oldElements[name], element, items) }
+        for (name, element) in oldElements where newElements[name] == nil { body(name, element, nil, items) }
     }
 
-    /// The named children of a granular map or an associative list; none for leaves and atomic values.
-    static func forEachChild(of value: JSONValue, schema: ApplySchema, path: FieldPath,
-                             _ body: (JSONValue, ApplySchema, FieldPath) -> Void) {
+    /// An associative list's elements by name (the first of duplicates); empty for anything else.
+    static func elements(of value: JSONValue?, schema: ApplySchema) -> [PathElement: JSONValue] {
+        guard case .array(let array)? = value, schema.listType != .atomic else { return [:] }
+        var result: [PathElement: JSONValue] = [:]
+        for element in array {
+            guard let name = schema.pathElement(for: element) else { return [:] }  // not associative after all
+            if result[name] == nil { result[name] = element }
+        }
+        return result
+    }
+
+    /// Granular maps and associative lists have children of their own; everything else is a leaf.
+    static func isContainer(_ value: JSONValue, _ schema: ApplySchema) -> Bool {
         switch value {
-        case .object(let object) where !schema.isAtomicMap:
-            for (key, child) in object { body(child, schema.field(key), path + [.field(key)]) }
-        case .array(let array) where isAssociative(array, schema):
-            var seen = Set<PathElement>()
-            for element in array {
-                guard let name = schema.pathElement(for: element), seen.insert(name).inserted else { continue }
-                body(element, schema.items, path + [name])
-            }
-        default:
-            break
+        case .object: return !schema.isAtomicMap
+        case .array(let array): return isAssociative(array, schema)
+        default: return false
+        }
+    }
+
+    static func sameKind(_ a: JSONValue, _ b: JSONValue) -> Bool {
+        switch (a, b) {
+        case (.object, .object), (.array, .array): return true
+        default: return false
         }
     }
 

@@ -46,7 +46,8 @@ struct ManagedFieldsEntry: Equatable, Sendable {
         self.subresource = subresource
     }
 
-    init(json: JSONValue) throws(APIError) {
+    /// `stored`: the list comes from the store, which checked it on the way in.
+    init(json: JSONValue, stored: Bool = false) throws(APIError) {
         guard let operation = json["operation"]?.stringValue.flatMap(Operation.init(rawValue:)) else {
             throw APIError.badRequest("metadata.managedFields: operation must be Apply or Update")
         }
@@ -55,7 +56,8 @@ struct ManagedFieldsEntry: Equatable, Sendable {
         }
         self.init(manager: json["manager"]?.stringValue ?? "", operation: operation,
                   apiVersion: json["apiVersion"]?.stringValue ?? "", time: json["time"]?.stringValue,
-                  fields: try FieldSet(fieldsV1: json["fieldsV1"] ?? .object([:])),
+                  fields: stored ? FieldSet(storedFieldsV1: json["fieldsV1"] ?? .object([:]))
+                      : try FieldSet(fieldsV1: json["fieldsV1"] ?? .object([:])),
                   subresource: json["subresource"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 })
     }
 }
@@ -65,11 +67,11 @@ enum ManagedFieldsList {
     /// Update entries kept before the oldest are merged into an `ancient-changes` entry, as kube-apiserver does.
     static let maxUpdateEntries = 10
 
-    static func decode(_ value: JSONValue?) throws(APIError) -> [ManagedFieldsEntry] {
+    static func decode(_ value: JSONValue?, stored: Bool = false) throws(APIError) -> [ManagedFieldsEntry] {
         guard let value, value != .null else { return [] }
         guard case .array(let list) = value else { throw APIError.badRequest("metadata.managedFields must be a list") }
         var entries: [ManagedFieldsEntry] = []
-        for item in list { entries.append(try ManagedFieldsEntry(json: item)) }
+        for item in list { entries.append(try ManagedFieldsEntry(json: item, stored: stored)) }
         return entries
     }
 

@@ -57,7 +57,7 @@ enum StructuredMerge {
             for (key, child) in object {
                 let element = PathElement.field(key)
                 let kept = keep.child(element)
-                if set.members.contains(element), kept == nil {
+                if set.isMember(element), kept == nil {
                     object[key] = nil
                 } else if let below = set.child(element) {
                     let pruned = remove(below, keeping: kept ?? FieldSet(), from: child, schema: schema.field(key))
@@ -70,7 +70,7 @@ enum StructuredMerge {
             for element in array {
                 let name = schema.pathElement(for: element)!
                 let kept = keep.child(name)
-                if set.members.contains(name), kept == nil { continue }
+                if set.isMember(name), kept == nil { continue }
                 guard var below = set.child(name) else {
                     result.append(element)
                     continue

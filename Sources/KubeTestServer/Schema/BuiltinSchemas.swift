@@ -31,8 +31,7 @@ public enum BuiltinSchemas {
     /// Structural schemas of the served built-in kinds, resolved once.
     static let structuralSchemas: [String: JSONValue] = {
         var result: [String: JSONValue] = [:]
-        for resource in BuiltinResources.all() {
-            guard let name = definitionName(resource) else { continue }
+        for name in Set(definitionsByKind.values) {
             result[name] = resolve(.object(["$ref": .string(reference + name)]), ancestors: [])
         }
         return result
@@ -42,6 +41,9 @@ public enum BuiltinSchemas {
     static let structuralObjectMeta: JSONValue? = components[objectMeta].map { _ in
         resolve(.object(["$ref": .string(reference + objectMeta)]), ancestors: [])
     }
+
+    /// ObjectMeta compiled, shared by every kind's root.
+    static let objectMetaNode: SchemaNode? = structuralObjectMeta.map { SchemaNode($0) }
 
     static func kindKey(group: String, version: String, kind: String) -> String { "\(group)/\(version)/\(kind)" }
 

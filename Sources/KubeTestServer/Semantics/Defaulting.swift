@@ -28,7 +28,9 @@ enum Defaulting {
             try SchemaValidator(resource: resource).defaultAndPrune(&object, schema: schema)
         } else if let schema = BuiltinSchemas.structural(for: resource) {
             // Built-in kinds decode into Go structs: fields they do not have are dropped.
-            object = SchemaValidator(resource: resource).prune(object, schema: schema, isRoot: true)
+            if resource.applySchema.hasPrunableFields(object, isRoot: true) {
+                object = SchemaValidator(resource: resource).prune(object, schema: schema, isRoot: true)
+            }
         }
     }
 

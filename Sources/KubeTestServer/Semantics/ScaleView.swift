@@ -52,7 +52,7 @@ enum PatchApplier {
                 throw APIError(code: 415, reason: "UnsupportedMediaType",
                                message: "strategic merge patch is not supported for custom resources; use a merge patch")
             }
-            return try StrategicMerge.apply(patch, to: current)
+            return try StrategicMerge.apply(patch, to: current, resource: resource)
         default:
             throw APIError(code: 415, reason: "UnsupportedMediaType",
                            message: "the body of the request was in an unknown format - accepted media types include: "

@@ -1,19 +1,15 @@
 import KubeClient
 
-/// Strategic merge patch for built-in kinds, to the extent `kubectl apply` and `kubectl patch` use it:
-/// lists of objects merge by their patch merge key, primitive lists with merge strategy are unioned,
-/// and the `$patch`, `$retainKeys`, `$setElementOrder` and `$deleteFromPrimitiveList` directives are honoured.
+/// Strategic merge patch for built-in kinds, as the kind's schema declares it (`x-kubernetes-patch-strategy`
+/// and `x-kubernetes-patch-merge-key`): lists of objects with the merge strategy merge by their key,
+/// primitive lists with it are unioned, other lists are replaced; the `$patch`, `$retainKeys`,
+/// `$setElementOrder` and `$deleteFromPrimitiveList` directives are honoured.
 enum StrategicMerge {
-    /// Field name -> merge key, as declared by `patchMergeKey` in the Kubernetes types.
-    static let mergeKeys: [String: String] = [
-        "containers": "name", "initContainers": "name", "ephemeralContainers": "name", "env": "name", "volumes": "name",
-        "volumeMounts": "mountPath", "volumeDevices": "devicePath", "imagePullSecrets": "name", "conditions": "type",
-        "ownerReferences": "uid", "hostAliases": "ip", "topologySpreadConstraints": "topologyKey", "resourceClaims": "name",
-    ]
-    /// Lists of primitives with `patchStrategy:merge`.
-    static let mergedPrimitiveLists: Set<String> = ["finalizers"]
+    static func apply(_ patch: JSONValue, to target: JSONValue, resource: ServedResource) throws(APIError) -> JSONValue {
+        try apply(patch, to: target, schema: ApplySchema(node: resource.applySchema))
+    }
 
-    static func apply(_ patch: JSONValue, to target: JSONValue) throws(APIError) -> JSONValue {
+    static func apply(_ patch: JSONValue, to target: JSONValue, schema: ApplySchema) throws(APIError) -> JSONValue {
         guard case .object(var patchObject) = patch else { return patch }
         if patchObject["$patch"]?.stringValue == "replace" {
             patchObject["$patch"] = nil
@@ -38,10 +34,10 @@ enum StrategicMerge {
             }
             switch (value, result[key]) {
             case (.object, let existing):
-                let merged = try apply(value, to: existing ?? .object([:]))
+                let merged = try apply(value, to: existing ?? .object([:]), schema: schema.field(key))
                 if merged == .null { result.removeValue(forKey: key) } else { result[key] = merged }
             case (.array(let patchList), .array(let existing)?):
-                result[key] = .array(try mergeList(field: key, patch: patchList, into: existing))
+                result[key] = .array(try mergeList(field: key, patch: patchList, into: existing, schema: schema.field(key)))
             default:
                 result[key] = strip(value)
             }
@@ -49,13 +45,15 @@ enum StrategicMerge {
         return .object(result)
     }
 
-    static func mergeList(field: String, patch: [JSONValue], into existing: [JSONValue]) throws(APIError) -> [JSONValue] {
-        if mergedPrimitiveLists.contains(field) {
+    static func mergeList(field: String, patch: [JSONValue], into existing: [JSONValue], schema: ApplySchema) throws(APIError)
+        -> [JSONValue]
+    {
+        guard schema.patchStrategies.contains("merge") else { return patch.map(strip) }
+        guard let key = schema.patchMergeKey else {
             var merged = existing
             for value in patch where !merged.contains(value) { merged.append(value) }
             return merged
         }
-        guard let key = mergeKey(field: field, patch + existing) else { return patch.map(strip) }
         var merged = existing
         for element in patch {
             guard let identity = element[key] else {
@@ -65,20 +63,12 @@ enum StrategicMerge {
             if element["$patch"]?.stringValue == "delete" {
                 if let index { merged.remove(at: index) }
             } else if let index {
-                merged[index] = try apply(element, to: merged[index])
+                merged[index] = try apply(element, to: merged[index], schema: schema.items)
             } else {
                 merged.append(strip(element))
             }
         }
         return merged
-    }
-
-    static func mergeKey(field: String, _ elements: [JSONValue]) -> String? {
-        if field == "ports" {
-            return elements.contains { $0["containerPort"] != nil } ? "containerPort" : "port"
-        }
-        guard let key = mergeKeys[field], elements.allSatisfy({ $0.objectValue != nil }) else { return nil }
-        return key
     }
 
     /// Removes directive keys from values that are inserted whole.

@@ -34,7 +34,11 @@ public struct ServedResource: Sendable, Hashable {
     /// Spec-carrying kinds get `metadata.generation`, bumped when anything but metadata and status changes.
     public var tracksGeneration = false
     /// The CRD's openAPIV3Schema, for custom resources.
-    public var schema: JSONValue?
+    public var schema: JSONValue? {
+        didSet { applySchema = SchemaNode.root(structuralSchema) }
+    }
+    /// The structural schema compiled for the write path (pruning, field ownership, patches).
+    var applySchema: SchemaNode
     /// Set for custom resources: the CRD that defines them.
     public var definedByCRD: String?
 
@@ -51,6 +55,22 @@ public struct ServedResource: Sendable, Hashable {
         self.plural = plural
         self.singular = kind.lowercased()
         self.namespaced = namespaced
+        self.applySchema = SchemaNode.root(nil)
+        self.applySchema = SchemaNode.root(structuralSchema)
+    }
+
+    public static func == (lhs: ServedResource, rhs: ServedResource) -> Bool {
+        lhs.key == rhs.key && lhs.version == rhs.version && lhs.kind == rhs.kind && lhs.namespaced == rhs.namespaced
+            && lhs.shortNames == rhs.shortNames && lhs.categories == rhs.categories && lhs.hasStatus == rhs.hasStatus
+            && lhs.scale == rhs.scale && lhs.printerColumns == rhs.printerColumns && lhs.singular == rhs.singular
+            && lhs.tableOmitsName == rhs.tableOmitsName && lhs.tracksGeneration == rhs.tracksGeneration
+            && lhs.schema == rhs.schema && lhs.definedByCRD == rhs.definedByCRD
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(key)
+        hasher.combine(version)
+        hasher.combine(kind)
     }
 
     public var key: ResourceKey { ResourceKey(group: group, plural: plural) }
