@@ -192,3 +192,28 @@ import Testing
         #expect((try? store.get(resourceKey: deployments, namespace: "default", name: "web")) == nil, "nothing was created")
     }
 }
+
+/// Strategic merge patch follows each list's declared patch strategy and merge key.
+@Suite struct StrategicMergeSchemaTests {
+    @Test func listsMergeByTheirDeclaredKeyOrAreReplaced() throws {
+        let store = ClusterStore()
+        let services = try #require(store.resource(group: "", plural: "services"))
+        let service: JSONValue = ["spec": ["ports": [["port": 80, "name": "http"], ["port": 443, "name": "https"]],
+                                           "externalIPs": ["10.0.0.1"]]]
+        let patched = try StrategicMerge.apply(["spec": ["ports": [["port": 443, "name": "tls"]], "externalIPs": ["10.0.0.2"]]],
+                                               to: service, resource: services)
+        // Service ports merge by `port`; externalIPs has no patch strategy, so the list is replaced.
+        #expect(patched[path: ["spec", "ports"]] == [["port": 80, "name": "http"], ["port": 443, "name": "tls"]])
+        #expect(patched[path: ["spec", "externalIPs"]] == ["10.0.0.2"])
+
+        let pods = try #require(store.resource(group: "", plural: "pods"))
+        let pod: JSONValue = ["metadata": ["finalizers": ["a"]],
+                              "spec": ["containers": [["name": "web", "ports": [["containerPort": 80]]]]]]
+        let merged = try StrategicMerge.apply(["metadata": ["finalizers": ["b"]],
+                                               "spec": ["containers": [["name": "web", "ports": [["containerPort": 9090]]]]]],
+                                              to: pod, resource: pods)
+        #expect(merged[path: ["metadata", "finalizers"]] == ["a", "b"], "finalizers are a merged set")
+        #expect(merged[path: ["spec", "containers"]]?.arrayValue?.first?["ports"] == [["containerPort": 80], ["containerPort": 9090]],
+                "container ports merge by containerPort")
+    }
+}
