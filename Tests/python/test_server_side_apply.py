@@ -141,3 +141,69 @@ def test_built_in_schemas_match_their_generator():
     result = subprocess.run([sys.executable, str(root / "scripts" / "gen-builtin-openapi.py"), "--check"],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+GADGET_CRD = """
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: gadgets.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: gadgets, singular: gadget, kind: Gadget}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    subresources: {status: {}}
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              routes:
+                type: array
+                x-kubernetes-list-type: map
+                x-kubernetes-list-map-keys: [name]
+                items:
+                  type: object
+                  required: [name]
+                  properties:
+                    name: {type: string}
+                    weight: {type: integer}
+              tags: {type: array, items: {type: string}}
+          status:
+            type: object
+            properties:
+              phase: {type: string}
+"""
+
+GADGET = """
+apiVersion: example.com/v1
+kind: Gadget
+metadata: {name: g, namespace: default}
+spec:
+  routes: [{name: ROUTE, weight: 10}]
+  tags: [TAG]
+"""
+
+
+def test_custom_resources_merge_by_their_schema_list_types(cluster):
+    cluster.kubectl("apply", "--server-side", "-f", "-", input=GADGET_CRD)
+    cluster.kubectl("wait", "--for=condition=Established", "crd/gadgets.example.com", "--timeout=30s")
+    cluster.kubectl("apply", "--server-side", "--field-manager=team-a", "-f", "-",
+                    input=GADGET.replace("ROUTE", "stable").replace("TAG", "a"))
+    cluster.kubectl("apply", "--server-side", "--field-manager=team-b", "-f", "-",
+                    input=GADGET.replace("ROUTE", "canary").replace("TAG", "a"))
+    spec = json.loads(cluster.kubectl("get", "gadget", "g", "-o", "jsonpath={.spec}").stdout)
+    # routes is a map-list keyed by name: each team's element is kept; tags is atomic and identical: shared.
+    assert spec["routes"] == [{"name": "stable", "weight": 10}, {"name": "canary", "weight": 10}]
+    assert spec["tags"] == ["a"]
+    refused = cluster.kubectl("apply", "--server-side", "--field-manager=team-b", "-f", "-",
+                              input=GADGET.replace("ROUTE", "canary").replace("TAG", "b"), check=False)
+    assert refused.returncode != 0 and 'conflict with "team-a": .spec.tags' in refused.stderr
+    owners = managed(cluster, "gadget", "g")
+    assert 'k:{"name":"stable"}' in owners[("team-a", "Apply", None)]["f:spec"]["f:routes"]
+    assert 'k:{"name":"canary"}' in owners[("team-b", "Apply", None)]["f:spec"]["f:routes"]
