@@ -24,7 +24,6 @@ struct PathElement: Hashable, Sendable, Comparable {
         PathElement("k:" + String(decoding: JSONValue.object(fields).encoded(), as: UTF8.self))
     }
     static func value(_ value: JSONValue) -> PathElement { PathElement("v:" + String(decoding: value.encoded(), as: UTF8.self)) }
-    static func index(_ index: Int) -> PathElement { PathElement("i:" + String(index)) }
 
     var body: Substring { serialized.dropFirst(2) }
 
