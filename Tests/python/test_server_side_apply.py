@@ -207,3 +207,23 @@ def test_custom_resources_merge_by_their_schema_list_types(cluster):
     owners = managed(cluster, "gadget", "g")
     assert 'k:{"name":"stable"}' in owners[("team-a", "Apply", None)]["f:spec"]["f:routes"]
     assert 'k:{"name":"canary"}' in owners[("team-b", "Apply", None)]["f:spec"]["f:routes"]
+
+
+def test_built_in_kinds_refuse_values_their_go_types_cannot_hold(cluster):
+    bad = deployment("typed").replace("replicas: 2", 'replicas: "2"')
+    refused = cluster.kubectl("apply", "-f", "-", input=bad, check=False)
+    assert refused.returncode != 0
+    assert ('cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field '
+            'DeploymentSpec.spec.replicas of type int32') in refused.stderr
+    assert cluster.kubectl("get", "deployment", "typed", check=False).returncode != 0, "nothing was stored"
+    # Quantities take numbers or strings, int-or-string fields take both, null leaves a field alone.
+    fine = deployment("typed").replace("ports: [{containerPort: 80}]",
+                                       "ports: [{containerPort: 80}], resources: {limits: {cpu: 1, memory: 64Mi}}")
+    cluster.kubectl("apply", "-f", "-", input=fine.replace("replicas: 2", "replicas: 2\n  strategy: {rollingUpdate: {maxSurge: 1}}"))
+    limits = json.loads(cluster.kubectl("get", "deployment", "typed", "-o",
+                                        "jsonpath={.spec.template.spec.containers[0].resources.limits}").stdout)
+    assert limits == {"cpu": 1, "memory": "64Mi"}
+    labelled = cluster.kubectl("label", "deployment", "typed", "tier=9", "--overwrite")
+    assert labelled.returncode == 0
+    patch = cluster.kubectl("patch", "deployment", "typed", "--type=merge", "-p", '{"metadata":{"labels":{"n":1}}}', check=False)
+    assert patch.returncode != 0 and "cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string" in patch.stderr

@@ -99,6 +99,10 @@ public enum BuiltinSchemas {
             }
             object.merge(definition) { sibling, _ in sibling }
             ancestors.append(name)
+            // For Go-style decoding errors: "v1.DeploymentSpec"; Quantity also decodes from a number.
+            let parts = name.split(separator: ".")
+            if parts.count >= 2 { object[SchemaNode.goTypeKey] = .string("\(parts[parts.count - 2]).\(parts[parts.count - 1])") }
+            if name == "io.k8s.apimachinery.pkg.api.resource.Quantity" { object[SchemaNode.quantityKey] = true }
         }
         object["description"] = nil
         if case .object(let properties)? = object["properties"] {

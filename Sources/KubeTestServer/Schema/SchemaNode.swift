@@ -20,6 +20,14 @@ final class SchemaNode: Sendable {
     let patchStrategies: [String]
     let patchMergeKey: String?
     let defaultValue: JSONValue?
+    /// `type`, and what Go would decode the value into (for built-in kinds' decoding errors).
+    let jsonType: String?
+    let format: String?
+    let goType: String?
+    let isQuantity: Bool
+
+    static let goTypeKey = "x-embedded-go-type"
+    static let quantityKey = "x-embedded-quantity"
 
     init(_ schema: JSONValue, replacingProperties overrides: [String: SchemaNode] = [:]) {
         var properties = (schema["properties"]?.objectValue ?? [:]).mapValues { SchemaNode($0) }
@@ -33,6 +41,10 @@ final class SchemaNode: Sendable {
         patchStrategies = (schema["x-kubernetes-patch-strategy"]?.stringValue ?? "").split(separator: ",").map(String.init)
         patchMergeKey = schema["x-kubernetes-patch-merge-key"]?.stringValue
         defaultValue = schema["default"]
+        jsonType = schema["type"]?.stringValue
+        format = schema["format"]?.stringValue
+        goType = schema[Self.goTypeKey]?.stringValue
+        isQuantity = schema[Self.quantityKey]?.boolValue == true
         listType = Self.listType(schema, strategies: patchStrategies, mergeKey: patchMergeKey)
     }
 
@@ -58,26 +70,86 @@ final class SchemaNode: Sendable {
         return SchemaNode(root, replacingProperties: ["metadata": objectMeta])
     }
 
-    /// Whether dropping the fields the schema does not know would change `value` (a read-only walk, so the
-    /// common case allocates nothing). At the root, apiVersion, kind and metadata are never dropped.
-    func hasPrunableFields(_ value: JSONValue, isRoot: Bool = false) -> Bool {
+    /// What decoding a built-in kind into its Go types finds: a value of the wrong JSON type (the first, as a
+    /// Go decoding error), and whether any field would be dropped as unknown. A read-only walk.
+    struct DecodeCheck {
+        var mismatch: String?
+        var prunable = false
+    }
+
+    func checkDecoding(_ value: JSONValue) -> DecodeCheck {
+        var check = DecodeCheck()
+        checkDecoding(value, path: "", structName: goType.map(Self.shortName) ?? "", isRoot: true, into: &check)
+        return check
+    }
+
+    private func checkDecoding(_ value: JSONValue, path: String, structName: String, isRoot: Bool = false, into check: inout DecodeCheck) {
+        if check.mismatch != nil || value == .null { return }  // Go leaves a field alone on null
+        if let expected = mismatchedType(value) {
+            check.mismatch = "json: cannot unmarshal \(Self.jsonKind(value)) into Go struct field \(structName).\(path) of type \(expected)"
+            return
+        }
         switch value {
         case .object(let object):
-            if preservesEverything { return false }
+            if preservesEverything { return }
+            let innerStruct = goType.map(Self.shortName) ?? structName
             for (key, child) in object {
-                if isRoot, key == "apiVersion" || key == "kind" || key == "metadata" { continue }
-                if let schema = properties[key] ?? additionalProperties {
-                    if schema.hasPrunableFields(child) { return true }
+                if isRoot, key == "apiVersion" || key == "kind" { continue }
+                if let schema = properties[key] {
+                    schema.checkDecoding(child, path: path.isEmpty ? key : path + "." + key, structName: innerStruct, into: &check)
+                } else if let schema = additionalProperties {
+                    schema.checkDecoding(child, path: path, structName: innerStruct, into: &check)  // Go names no map keys
                 } else if !allowsUnknownFields {
-                    return true
+                    check.prunable = true
                 }
             }
-            return false
         case .array(let array):
-            guard let items else { return false }
-            return array.contains { items.hasPrunableFields($0) }
+            guard let items else { return }
+            for element in array { items.checkDecoding(element, path: path, structName: structName, into: &check) }
         default:
-            return false
+            break
+        }
+    }
+
+    /// The Go type a value cannot be decoded into, or nil when it fits.
+    private func mismatchedType(_ value: JSONValue) -> String? {
+        switch (jsonType, value) {
+        case (nil, _), ("object", .object), ("array", .array), ("boolean", .bool), ("number", .int), ("number", .double):
+            return nil
+        case ("string", .string):
+            return nil
+        case ("string", .int) where format == "int-or-string" || isQuantity, ("string", .double) where isQuantity:
+            return nil
+        case ("integer", .int(let number)):
+            guard format == "int32" else { return nil }
+            return Int64(Int32.min)...Int64(Int32.max) ~= number ? nil : "int32"
+        default:
+            return goTypeName
+        }
+    }
+
+    private var goTypeName: String {
+        if let goType { return isQuantity || format == "int-or-string" ? Self.shortName(goType) : goType }
+        switch jsonType {
+        case "integer": return format ?? "int64"
+        case "number": return "float64"
+        case "boolean": return "bool"
+        case "array": return "[]" + (items?.goTypeName ?? "interface {}")
+        case "object": return "map[string]" + (additionalProperties?.goTypeName ?? "interface {}")
+        default: return jsonType ?? "interface {}"
+        }
+    }
+
+    private static func shortName(_ goType: String) -> String { String(goType.split(separator: ".").last ?? "") }
+
+    private static func jsonKind(_ value: JSONValue) -> String {
+        switch value {
+        case .string: "string"
+        case .int, .double: "number"
+        case .bool: "bool"
+        case .array: "array"
+        case .object: "object"
+        case .null: "null"
         }
     }
 

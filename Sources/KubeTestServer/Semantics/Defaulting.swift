@@ -27,10 +27,12 @@ enum Defaulting {
         if let schema = resource.schema {
             try SchemaValidator(resource: resource).defaultAndPrune(&object, schema: schema)
         } else if let schema = BuiltinSchemas.structural(for: resource) {
-            // Built-in kinds decode into Go structs: fields they do not have are dropped.
-            if resource.applySchema.hasPrunableFields(object, isRoot: true) {
-                object = SchemaValidator(resource: resource).prune(object, schema: schema, isRoot: true)
+            // Built-in kinds decode into Go structs: a value of the wrong type fails, fields they lack are dropped.
+            let check = resource.applySchema.checkDecoding(object)
+            if let mismatch = check.mismatch {
+                throw APIError.badRequest("\(resource.kind) in version \"\(resource.version)\" cannot be handled as a \(resource.kind): \(mismatch)")
             }
+            if check.prunable { object = SchemaValidator(resource: resource).prune(object, schema: schema, isRoot: true) }
         }
     }
 
