@@ -15,6 +15,13 @@ struct FieldSet: Equatable, Sendable {
 
     private init(nodes: [String: JSONValue]) { self.nodes = nodes }
 
+    /// Each element a member, with what lies below it.
+    init(allMembers: [(PathElement, FieldSet)]) {
+        for (element, below) in allMembers {
+            nodes[element.serialized] = Self.join(member: true, below: below.nodes)
+        }
+    }
+
     /// A list the store wrote (and checked when it came in) is taken as it is.
     init(storedFieldsV1: JSONValue) { nodes = storedFieldsV1.objectValue ?? [:] }
 

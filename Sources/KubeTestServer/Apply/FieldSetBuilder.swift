@@ -54,15 +54,14 @@ enum FieldSetBuilder {
     static func compareChildren(_ old: JSONValue?, _ new: JSONValue?, schema: ApplySchema) -> Comparison {
         var result = Comparison()
         forEachChildPair(old, new, schema: schema) { element, before, after, childSchema in
-            if before == after { return }  // most of an object is unchanged by a write: skip it whole
-            let below = compareChildren(before, after, schema: childSchema)
             switch (before, after) {
-            case (nil, _?):
-                result.added.insertMember(element, below: below.added)
-            case (_?, nil):
-                result.removed.insertMember(element, below: below.removed)
+            case (nil, let after?):
+                result.added.insertMember(element, below: everything(below: after, schema: childSchema))
+            case (let before?, nil):
+                result.removed.insertMember(element, below: everything(below: before, schema: childSchema))
             case (let before?, let after?) where isContainer(before, childSchema) && isContainer(after, childSchema)
                 && sameKind(before, after):
+                let below = compareChildren(before, after, schema: childSchema)
                 result.added.graft(below.added, under: element)
                 result.modified.graft(below.modified, under: element)
                 result.removed.graft(below.removed, under: element)
@@ -71,6 +70,27 @@ enum FieldSetBuilder {
             }
         }
         return result
+    }
+
+    /// Every node below a value that appears or disappears whole, each a member: one pass, one dictionary
+    /// per container (creates are the largest change sets).
+    static func everything(below value: JSONValue, schema: ApplySchema) -> FieldSet {
+        var members: [(PathElement, FieldSet)] = []
+        switch value {
+        case .object(let object) where !schema.isAtomicMap:
+            for (key, child) in object {
+                let childSchema = schema.field(key)
+                members.append((.field(key), everything(below: child, schema: childSchema)))
+            }
+        case .array:
+            let items = schema.items
+            for (name, element) in elements(of: value, schema: schema) {
+                members.append((name, everything(below: element, schema: items)))
+            }
+        default:
+            break
+        }
+        return FieldSet(allMembers: members)
     }
 
     /// Calls `body` with each child name and the child on either side, for the children that differ, of

@@ -25,6 +25,9 @@ final class SchemaNode: Sendable {
     let format: String?
     let goType: String?
     let isQuantity: Bool
+    let valueKind: ValueKind
+    /// The Go struct's name ("DeploymentSpec"), which decoding errors start the field path with.
+    let structName: String?
 
     static let goTypeKey = "x-embedded-go-type"
     static let quantityKey = "x-embedded-quantity"
@@ -45,6 +48,8 @@ final class SchemaNode: Sendable {
         format = schema["format"]?.stringValue
         goType = schema[Self.goTypeKey]?.stringValue
         isQuantity = schema[Self.quantityKey]?.boolValue == true
+        structName = goType.map(Self.shortName)
+        valueKind = Self.valueKind(type: jsonType, format: format, isQuantity: isQuantity)
         listType = Self.listType(schema, strategies: patchStrategies, mergeKey: patchMergeKey)
     }
 
@@ -79,33 +84,39 @@ final class SchemaNode: Sendable {
 
     func checkDecoding(_ value: JSONValue) -> DecodeCheck {
         var check = DecodeCheck()
-        checkDecoding(value, path: "", structName: goType.map(Self.shortName) ?? "", isRoot: true, into: &check)
+        var path: [String] = []
+        checkDecoding(value, path: &path, structName: structName ?? "", isRoot: true, into: &check)
         return check
     }
 
-    private func checkDecoding(_ value: JSONValue, path: String, structName: String, isRoot: Bool = false, into check: inout DecodeCheck) {
+    /// `path` is a stack of field names, joined only for the error: the walk allocates nothing per field.
+    private func checkDecoding(_ value: JSONValue, path: inout [String], structName: String, isRoot: Bool = false,
+                               into check: inout DecodeCheck) {
         if check.mismatch != nil || value == .null { return }  // Go leaves a field alone on null
         if let expected = mismatchedType(value) {
-            check.mismatch = "json: cannot unmarshal \(Self.jsonKind(value)) into Go struct field \(structName).\(path) of type \(expected)"
+            let field = path.joined(separator: ".")
+            check.mismatch = "json: cannot unmarshal \(Self.jsonKind(value)) into Go struct field \(structName).\(field) of type \(expected)"
             return
         }
         switch value {
         case .object(let object):
             if preservesEverything { return }
-            let innerStruct = goType.map(Self.shortName) ?? structName
+            let innerStruct = self.structName ?? structName
             for (key, child) in object {
                 if isRoot, key == "apiVersion" || key == "kind" { continue }
                 if let schema = properties[key] {
-                    schema.checkDecoding(child, path: path.isEmpty ? key : path + "." + key, structName: innerStruct, into: &check)
+                    path.append(key)
+                    schema.checkDecoding(child, path: &path, structName: innerStruct, into: &check)
+                    path.removeLast()
                 } else if let schema = additionalProperties {
-                    schema.checkDecoding(child, path: path, structName: innerStruct, into: &check)  // Go names no map keys
+                    schema.checkDecoding(child, path: &path, structName: innerStruct, into: &check)  // Go names no map keys
                 } else if !allowsUnknownFields {
                     check.prunable = true
                 }
             }
         case .array(let array):
             guard let items else { return }
-            for element in array { items.checkDecoding(element, path: path, structName: structName, into: &check) }
+            for element in array { items.checkDecoding(element, path: &path, structName: structName, into: &check) }
         default:
             break
         }
@@ -113,18 +124,31 @@ final class SchemaNode: Sendable {
 
     /// The Go type a value cannot be decoded into, or nil when it fits.
     private func mismatchedType(_ value: JSONValue) -> String? {
-        switch (jsonType, value) {
-        case (nil, _), ("object", .object), ("array", .array), ("boolean", .bool), ("number", .int), ("number", .double):
+        switch (valueKind, value) {
+        case (.any, _), (.object, .object), (.array, .array), (.boolean, .bool), (.number, .int), (.number, .double),
+             (.string, .string), (.integer, .int), (.numberOrString, .string), (.numberOrString, .int),
+             (.numberOrString, .double), (.integerOrString, .string), (.integerOrString, .int):
+            if case .int(let number) = value, format == "int32", !(Int64(Int32.min)...Int64(Int32.max) ~= number) { return "int32" }
             return nil
-        case ("string", .string):
-            return nil
-        case ("string", .int) where format == "int-or-string" || isQuantity, ("string", .double) where isQuantity:
-            return nil
-        case ("integer", .int(let number)):
-            guard format == "int32" else { return nil }
-            return Int64(Int32.min)...Int64(Int32.max) ~= number ? nil : "int32"
         default:
             return goTypeName
+        }
+    }
+
+    /// What JSON a node's Go type decodes from, decided once.
+    enum ValueKind: Sendable {
+        case any, object, array, boolean, number, integer, string, numberOrString, integerOrString
+    }
+
+    static func valueKind(type: String?, format: String?, isQuantity: Bool) -> ValueKind {
+        switch type {
+        case "object": return .object
+        case "array": return .array
+        case "boolean": return .boolean
+        case "number": return .number
+        case "integer": return .integer
+        case "string": return isQuantity ? .numberOrString : format == "int-or-string" ? .integerOrString : .string
+        default: return .any
         }
     }
 
