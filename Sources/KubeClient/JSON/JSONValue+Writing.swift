@@ -27,11 +27,13 @@ struct JSONValueWriter {
             bytes.append(UInt8(ascii: "]"))
         case .object(let members):
             bytes.append(UInt8(ascii: "{"))
-            for (position, key) in members.keys.sorted().enumerated() {
-                if position > 0 { bytes.append(UInt8(ascii: ",")) }
-                appendString(key)
-                bytes.append(UInt8(ascii: ":"))
-                append(members[key]!)
+            if members.count == 1, let (key, value) = members.first {
+                appendMember(key, value)  // managedFields are mostly one-key and empty objects: no sort, no array
+            } else if !members.isEmpty {
+                for (position, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+                    if position > 0 { bytes.append(UInt8(ascii: ",")) }
+                    appendMember(member.key, member.value)
+                }
             }
             bytes.append(UInt8(ascii: "}"))
         }
@@ -42,6 +44,12 @@ struct JSONValueWriter {
         var text = number.description
         if text.hasSuffix(".0") { text.removeLast(2) }
         bytes.append(contentsOf: text.utf8)
+    }
+
+    private mutating func appendMember(_ key: String, _ value: JSONValue) {
+        appendString(key)
+        bytes.append(UInt8(ascii: ":"))
+        append(value)
     }
 
     private mutating func appendString(_ text: String) {
