@@ -51,6 +51,13 @@ public enum BuiltinSchemas {
         definitionsByKind[kindKey(group: resource.group, version: resource.version, kind: resource.kind)]
     }
 
+    /// Each built-in kind's compiled root, made once per process rather than once per store.
+    static let compiledRoots: [String: SchemaNode] = structuralSchemas.mapValues { SchemaNode.root($0) }
+
+    static func compiledRoot(group: String, version: String, kind: String) -> SchemaNode? {
+        definitionsByKind[kindKey(group: group, version: version, kind: kind)].flatMap { compiledRoots[$0] }
+    }
+
     public static func structural(for resource: ServedResource) -> JSONValue? {
         definitionName(resource).flatMap { structuralSchemas[$0] }
     }

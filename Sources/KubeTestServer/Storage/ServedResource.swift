@@ -35,7 +35,7 @@ public struct ServedResource: Sendable, Hashable {
     public var tracksGeneration = false
     /// The CRD's openAPIV3Schema, for custom resources.
     public var schema: JSONValue? {
-        didSet { applySchema = SchemaNode.root(structuralSchema) }
+        didSet { applySchema = SchemaNode.root(schema) }
     }
     /// The structural schema compiled for the write path (pruning, field ownership, patches).
     var applySchema: SchemaNode
@@ -55,8 +55,7 @@ public struct ServedResource: Sendable, Hashable {
         self.plural = plural
         self.singular = kind.lowercased()
         self.namespaced = namespaced
-        self.applySchema = SchemaNode.root(nil)
-        self.applySchema = SchemaNode.root(structuralSchema)
+        self.applySchema = BuiltinSchemas.compiledRoot(group: group, version: version, kind: kind) ?? SchemaNode.root(nil)
     }
 
     public static func == (lhs: ServedResource, rhs: ServedResource) -> Bool {
