@@ -47,9 +47,8 @@ def test_deployments_fail_and_heal(cluster):
              60, "a pod waiting with the injected reason")
     assert admin(cluster, {"action": "healDeployment", "namespace": "default", "name": "web"})[0] == 200
     # The simulator reconciles after answering; until then the rollout still reads as timed out.
-    progressing = "jsonpath={.status.conditions[?(@.type=='Progressing')].reason}"
-    wait_for(lambda: jsonpath(cluster, "deployment", "web", "-o", progressing) != "ProgressDeadlineExceeded",
-             60, "the healed Deployment progressing again")
+    cluster.kubectl("wait", "deployment/web", "--timeout=60s",
+                    "--for=jsonpath={.status.conditions[?(@.type=='Progressing')].reason}=NewReplicaSetAvailable")
     cluster.kubectl("rollout", "status", "deployment/web", "--timeout=60s")
     assert jsonpath(cluster, "deployment", "web", "-o", "jsonpath={.status.readyReplicas}") == "2"
 
