@@ -1,23 +1,41 @@
 import NIOCore
 import NIOHTTP1
 
-/// One HTTP/1.1 connection. Requests are read whole (up to the body limit), routed, and answered;
-/// inference requests are handed to the batcher and answered from its callback. No task or actor
-/// per request: this path is what the latency and throughput figures measure.
-final class HTTPConnectionHandler: ChannelInboundHandler {
+/// One HTTP/1.1 connection. Requests are read whole (up to the body limit), routed, and answered in
+/// order; inference requests are handed to the batcher and answered from its callback. No task or
+/// actor per request: this path is what the latency and throughput figures measure.
+///
+/// It does the work of NIO's pipelining, protocol-error and response-encoding handlers itself, at no
+/// cost while a client waits for each answer (the usual case): requests pipelined behind one being
+/// answered wait in `backlog`, and only then is reading paused. Responses go out as one buffer.
+final class HTTPConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private enum State {
         case idle
         case reading(HTTPRequestHead, Route, InferenceCall?, ByteBuffer)
         case rejected(HTTPRequestHead) // answered early (e.g. 413); the rest of the body is dropped
-        case waiting                    // the response is being computed
+        case waiting(HTTPRequestHead)  // the response is being computed
+        case closing                   // the last response is out (Connection: close); the rest is dropped
+    }
+
+    /// What arrived behind the request being answered, in order.
+    private enum Pipelined {
+        case part(HTTPServerRequestPart)
+        case malformed(any Error)
     }
 
     private let api: InferenceAPI
     private let endpoints: PlainEndpoints
     private var state = State.idle
+    private var backlog = CircularBuffer<Pipelined>()
+    private var draining = false
+    private var readHeld = false
+    private var quiescing = false
+    /// The last request line's route: clients repeat the same URI on a connection.
+    private var lastRoute: (method: HTTPMethod, uri: String, route: Route)?
 
     init(api: InferenceAPI, endpoints: PlainEndpoints) {
         self.api = api
@@ -25,11 +43,18 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let head): received(head, context: context)
-        case .body(var chunk): received(&chunk, context: context)
-        case .end: ended(context: context)
+        let part = unwrapInboundIn(data)
+        switch state {
+        case .closing: return
+        case .waiting: backlog.append(.part(part))
+        case .idle, .reading, .rejected:
+            if backlog.isEmpty { handle(part, context: context) } else { backlog.append(.part(part)) }
         }
+    }
+
+    /// Reading pauses only while pipelined requests wait, so their number stays bounded.
+    func read(context: ChannelHandlerContext) {
+        if backlog.isEmpty { context.read() } else { readHeld = true }
     }
 
     /// A client that leaves mid-request must not leave the batcher waiting for a body that never comes.
@@ -37,16 +62,53 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
         if case .reading(_, _, let call?, _) = state {
             _ = call.abandon(.error(InferenceError(.badRequest, "the client closed the connection before sending the whole request")))
         }
-        state = .idle
+        state = .closing
+        backlog.removeAll()
         context.fireChannelInactive()
+    }
+
+    /// Graceful shutdown: an idle connection closes now, a busy one after its current response.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard event is ChannelShouldQuiesceEvent else { return context.fireUserInboundEventTriggered(event) }
+        quiescing = true
+        if case .idle = state, backlog.isEmpty {
+            state = .closing
+            context.close(promise: nil)
+        }
+    }
+
+    /// A request the parser cannot read gets a 400 in its turn, then the connection closes: the byte
+    /// stream has no trustworthy request boundary after it. Other errors mean the connection is gone.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard error is HTTPParserError else {
+            state = .closing
+            context.close(promise: nil)
+            return
+        }
+        switch state {
+        case .closing: return
+        case .waiting: backlog.append(.malformed(error))
+        case .idle, .reading, .rejected:
+            if backlog.isEmpty { malformed(error, context: context) } else { backlog.append(.malformed(error)) }
+        }
+    }
+
+    // MARK: requests
+
+    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        switch part {
+        case .head(let head): received(head, context: context)
+        case .body(var chunk): received(&chunk, context: context)
+        case .end: ended(context: context)
+        }
     }
 
     private func received(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         let route: Route
-        switch Route.match(method: head.method.rawValue, uri: head.uri) {
+        switch match(head) {
         case .success(let matched): route = matched
         case .failure(.notFound):
-            return reject(head, InferenceError(.notFound, "no such endpoint: \(head.method.rawValue) \(head.uri)"), context: context)
+            return reject(head, .error(InferenceError(.notFound, "no such endpoint: \(head.method.rawValue) \(head.uri)")), context: context)
         case .failure(.methodNotAllowed(let allowed)):
             var response = APIResponse.error(InferenceError(.badRequest, "\(head.uri) answers \(allowed), not \(head.method.rawValue)"))
             response.status = 405
@@ -56,27 +118,36 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
         var call: InferenceCall?
         if let (endpoint, model) = route.inference {
             let requestHead = InferenceAPI.RequestHead(
-                contentType: head.headers.first(name: "content-type"), contentLength: head.headers.first(name: "content-length").flatMap(Int.init),
+                contentType: head.headers.first(name: "content-type"), contentLength: contentLength(head),
                 jsonLength: head.headers.first(name: "inference-header-content-length"))
             switch api.begin(endpoint, model: model, head: requestHead) {
             case .accepted(let started): call = started
             case .refused(let response): return reject(head, response, context: context)
             }
             if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
-                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
+                var interim = context.channel.allocator.buffer(capacity: 32)
+                interim.writeStaticString(ResponseFraming.continueHead(version: head.version))
+                context.writeAndFlush(wrapOutboundOut(interim), promise: nil)
             }
         }
         let capacity = min(contentLength(head) ?? 0, api.maxRequestBytes)
         state = .reading(head, route, call, context.channel.allocator.buffer(capacity: capacity))
     }
 
+    private func match(_ head: HTTPRequestHead) -> Result<Route, Route.Miss> {
+        if let last = lastRoute, last.method == head.method, last.uri == head.uri { return .success(last.route) }
+        let matched = Route.match(method: head.method.rawValue, uri: head.uri)
+        if case .success(let route) = matched { lastRoute = (head.method, head.uri, route) }
+        return matched
+    }
+
     private func received(_ chunk: inout ByteBuffer, context: ChannelHandlerContext) {
         guard case .reading(let head, let route, let call, var body) = state else { return }
-        state = .waiting // drop the buffer's second reference before writing into it
+        state = .idle // drop the buffer's second reference before writing into it
         guard body.readableBytes + chunk.readableBytes <= api.maxRequestBytes else {
             let response = APIResponse.error(InferenceAPI.tooLarge(api.maxRequestBytes))
             state = .rejected(head)
-            write(call?.abandon(response) ?? response, for: head, context: context, close: true)
+            respond(call?.abandon(response) ?? response, to: head, context: context, close: true)
             return
         }
         if body.readableBytes == 0, chunk.readableBytes == contentLength(head) {
@@ -89,20 +160,25 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
 
     private func ended(context: ChannelHandlerContext) {
         switch state {
-        case .rejected, .idle, .waiting:
-            state = .idle
+        case .idle, .waiting, .closing:
+            return
+        case .rejected:
+            becameIdle(context: context)
         case .reading(let head, let route, let call, let body):
-            state = .waiting
-            if let call {
-                let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-                call.run(body: body) { response in
+            state = .waiting(head)
+            guard let call else { return finish(endpoints.respond(to: route), context: context) }
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            call.run(body: body) { response in
+                // With ONNX Runtime on the event loop the answer comes on it: no hop, no task.
+                if bound.eventLoop.inEventLoop {
+                    let (handler, context) = bound.value
+                    handler.finish(response, context: context)
+                } else {
                     bound.eventLoop.execute {
                         let (handler, context) = bound.value
-                        handler.finish(response, for: head, context: context)
+                        handler.finish(response, context: context)
                     }
                 }
-            } else {
-                finish(endpoints.respond(to: route), for: head, context: context)
             }
         }
     }
@@ -111,30 +187,70 @@ final class HTTPConnectionHandler: ChannelInboundHandler {
         head.headers.first(name: "content-length").flatMap(Int.init)
     }
 
-    private func reject(_ head: HTTPRequestHead, _ error: InferenceError, context: ChannelHandlerContext) {
-        reject(head, .error(error), context: context)
-    }
+    // MARK: responses
 
     private func reject(_ head: HTTPRequestHead, _ response: APIResponse, context: ChannelHandlerContext) {
         state = .rejected(head)
-        write(response, for: head, context: context, close: !head.isKeepAlive)
+        respond(response, to: head, context: context, close: !head.isKeepAlive || quiescing)
     }
 
-    private func finish(_ response: APIResponse, for head: HTTPRequestHead, context: ChannelHandlerContext) {
+    private func finish(_ response: APIResponse, context: ChannelHandlerContext) {
+        guard case .waiting(let head) = state else { return } // the connection went away meanwhile
+        let close = !head.isKeepAlive || quiescing
+        respond(response, to: head, context: context, close: close)
+        if !close { becameIdle(context: context) }
+    }
+
+    private func malformed(_ error: any Error, context: ChannelHandlerContext) {
+        if case .reading(_, _, let call?, _) = state {
+            _ = call.abandon(.error(InferenceError(.badRequest, "malformed HTTP request")))
+        }
+        let response = APIResponse.error(InferenceError(.badRequest, "malformed HTTP request: \(error)"))
+        respond(response, to: HTTPRequestHead(version: .http1_1, method: .GET, uri: "/"), context: context, close: true)
+    }
+
+    private func respond(_ response: APIResponse, to head: HTTPRequestHead, context: ChannelHandlerContext, close: Bool) {
+        let connection: ResponseFraming.ConnectionHeader? =
+            close ? .close : (head.version.minor == 0 ? .keepAlive : nil)
+        var bytes = ResponseFraming.head(response, version: head.version, connection: connection, allocator: context.channel.allocator)
+        let written = close ? context.eventLoop.makePromise(of: Void.self) : nil
+        if response.body.readableBytes <= ResponseFraming.inlineBodyLimit {
+            var body = response.body
+            bytes.writeBuffer(&body)
+            context.writeAndFlush(wrapOutboundOut(bytes), promise: written)
+        } else {
+            context.write(wrapOutboundOut(bytes), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(response.body), promise: written)
+        }
+        guard let written else { return }
+        state = .closing
+        backlog.removeAll()
+        written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+    }
+
+    /// The previous request is answered: serve what was pipelined behind it, then read again.
+    private func becameIdle(context: ChannelHandlerContext) {
         state = .idle
-        write(response, for: head, context: context, close: !head.isKeepAlive)
-    }
-
-    private func write(_ response: APIResponse, for head: HTTPRequestHead, context: ChannelHandlerContext, close: Bool) {
-        var headers = HTTPHeaders(response.headers)
-        headers.add(name: "Content-Length", value: String(response.body.readableBytes))
-        if close { headers.add(name: "Connection", value: "close") }
-        let status = HTTPResponseStatus(statusCode: response.status)
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
-        let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-        if close {
-            written.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        if quiescing, backlog.isEmpty {
+            state = .closing
+            context.close(promise: nil)
+            return
+        }
+        guard !draining else { return } // a drain further up the stack continues
+        draining = true
+        defer { draining = false }
+        while let next = backlog.first {
+            if case .waiting = state { break }
+            if case .closing = state { break }
+            backlog.removeFirst()
+            switch next {
+            case .part(let part): handle(part, context: context)
+            case .malformed(let error): malformed(error, context: context)
+            }
+        }
+        if readHeld, backlog.isEmpty {
+            readHeld = false
+            context.read()
         }
     }
 }

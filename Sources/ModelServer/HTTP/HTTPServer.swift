@@ -41,8 +41,11 @@ public struct HTTPServer: Service {
             }
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(HTTPConnectionHandler(api: api, endpoints: endpoints))
+                    // Only NIO's request parser: HTTPConnectionHandler frames responses, orders pipelined
+                    // requests and answers parse errors itself (see there for why).
+                    try channel.pipeline.syncOperations.addHandlers(
+                        ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)),
+                        HTTPConnectionHandler(api: api, endpoints: endpoints))
                 }
             }
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)

@@ -39,20 +39,12 @@ extension JSONReader {
         var mantissa: UInt64 = 0
         var digits = 0
         var exponent = 0
-        while index < count, case let digit = byte(at: index) &- UInt8(ascii: "0"), digit < 10 {
-            mantissa = mantissa &* 10 &+ UInt64(digit)
-            digits += 1
-            index += 1
-        }
+        readDigits(&index, count, &mantissa, &digits)
         guard digits > 0, digits == 1 || byte(at: digitsStart) != UInt8(ascii: "0") else { return nil }
         if index < count, byte(at: index) == UInt8(ascii: ".") {
             index += 1
             let fractionStart = index
-            while index < count, case let digit = byte(at: index) &- UInt8(ascii: "0"), digit < 10 {
-                mantissa = mantissa &* 10 &+ UInt64(digit)
-                digits += 1
-                index += 1
-            }
+            readDigits(&index, count, &mantissa, &digits)
             guard index > fractionStart else { return nil }
             exponent = fractionStart - index
         }
@@ -80,5 +72,41 @@ extension JSONReader {
         offset = index
         let value = Float(approximate)
         return negative ? -value : value
+    }
+
+    /// Decimal digits from `index` into `mantissa` (wrapping: callers bound `digits`), eight at a time
+    /// while eight bytes remain (SWAR, as in simdjson and fast_float), then one at a time. Clients send
+    /// floats with up to 17 significant digits, so this loop is most of the parse.
+    @inline(__always)
+    private func readDigits(_ index: inout Int, _ count: Int, _ mantissa: inout UInt64, _ digits: inout Int) {
+        while index + 8 <= count {
+            let chunk = UInt64(littleEndian: loadUnaligned(at: index))
+            guard Self.areEightDigits(chunk) else { break }
+            mantissa = mantissa &* 100_000_000 &+ Self.eightDigitsValue(chunk)
+            digits += 8
+            index += 8
+        }
+        while index < count, case let digit = byte(at: index) &- UInt8(ascii: "0"), digit < 10 {
+            mantissa = mantissa &* 10 &+ UInt64(digit)
+            digits += 1
+            index += 1
+        }
+    }
+
+    /// True when all eight bytes are ASCII digits.
+    @inline(__always)
+    static func areEightDigits(_ chunk: UInt64) -> Bool {
+        (chunk & 0xF0F0_F0F0_F0F0_F0F0) | (((chunk &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) >> 4) == 0x3333_3333_3333_3333
+    }
+
+    /// The value of eight ASCII digits, the first in the lowest byte.
+    @inline(__always)
+    static func eightDigitsValue(_ chunk: UInt64) -> UInt64 {
+        var value = chunk &- 0x3030_3030_3030_3030
+        value = value &* 10 &+ (value >> 8) // pairs: each even byte holds two digits' value
+        let mask: UInt64 = 0x0000_00FF_0000_00FF
+        let pairsHigh = (value & mask) &* (100 &+ (1_000_000 << 32))
+        let pairsLow = ((value >> 16) & mask) &* (1 &+ (10_000 << 32))
+        return (pairsHigh &+ pairsLow) >> 32
     }
 }

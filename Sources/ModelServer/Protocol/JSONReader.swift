@@ -26,6 +26,10 @@ struct JSONReader: ~Copyable {
     @inline(__always)
     func byte(at index: Int) -> UInt8 { bytes[index] }
 
+    /// Eight bytes from `index` (which must leave eight), for word-at-a-time scanning.
+    @inline(__always)
+    func loadUnaligned(at index: Int) -> UInt64 { bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) }
+
     func error(_ what: String) -> InferenceError {
         .bad("malformed JSON at byte \(offset): \(what)")
     }
