@@ -35,7 +35,9 @@ struct ProtocolCodecTests {
     /// values: every literal must land on exactly the float of that two-step rounding.
     @Test func float32ElementsEqualDoubleThenFloatRounding() throws {
         var generator = SystemRandomNumberGenerator()
-        var literals: [String] = []
+        // Shapes the eight-digits-at-a-time path meets at its edges, then random ones.
+        var literals = ["0.028422242030501366", "-1.3031572103500366", "12345678.123456789", "123456789012", "0.00000000123456789",
+                        "1E5", "-0e0", "99999999999999999999", "0.1234567", "0.12345678", "0.123456789", "7.0000000000000001"]
         for _ in 0..<20_000 {
             let double = Double(bitPattern: generator.next() & 0x3FFF_FFFF_FFFF_FFFF | 0x3C00_0000_0000_0000) // ~1e-19...1e19
             let float = Float(Double.random(in: -1000...1000, using: &generator))

@@ -15,7 +15,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
 
     private enum State {
         case idle
-        case reading(HTTPRequestHead, Route, InferenceCall?, ByteBuffer)
+        case reading(HTTPRequestHead, Route, InferenceCall?, ByteBuffer, expectedLength: Int?)
         case rejected(HTTPRequestHead) // answered early (e.g. 413); the rest of the body is dropped
         case waiting(HTTPRequestHead)  // the response is being computed
         case closing                   // the last response is out (Connection: close); the rest is dropped
@@ -59,7 +59,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
 
     /// A client that leaves mid-request must not leave the batcher waiting for a body that never comes.
     func channelInactive(context: ChannelHandlerContext) {
-        if case .reading(_, _, let call?, _) = state {
+        if case .reading(_, _, let call?, _, _) = state {
             _ = call.abandon(.error(InferenceError(.badRequest, "the client closed the connection before sending the whole request")))
         }
         state = .closing
@@ -115,23 +115,23 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
             response.headers.append(("Allow", allowed))
             return reject(head, response, context: context)
         }
+        let fields = RequestFields(head.headers)
         var call: InferenceCall?
         if let (endpoint, model) = route.inference {
             let requestHead = InferenceAPI.RequestHead(
-                contentType: head.headers.first(name: "content-type"), contentLength: contentLength(head),
-                jsonLength: head.headers.first(name: "inference-header-content-length"))
+                contentType: fields.contentType, contentLength: fields.contentLength, jsonLength: fields.jsonLength)
             switch api.begin(endpoint, model: model, head: requestHead) {
             case .accepted(let started): call = started
             case .refused(let response): return reject(head, response, context: context)
             }
-            if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
+            if fields.expectsContinue {
                 var interim = context.channel.allocator.buffer(capacity: 32)
                 interim.writeStaticString(ResponseFraming.continueHead(version: head.version))
                 context.writeAndFlush(wrapOutboundOut(interim), promise: nil)
             }
         }
-        let capacity = min(contentLength(head) ?? 0, api.maxRequestBytes)
-        state = .reading(head, route, call, context.channel.allocator.buffer(capacity: capacity))
+        let capacity = min(fields.contentLength ?? 0, api.maxRequestBytes)
+        state = .reading(head, route, call, context.channel.allocator.buffer(capacity: capacity), expectedLength: fields.contentLength)
     }
 
     private func match(_ head: HTTPRequestHead) -> Result<Route, Route.Miss> {
@@ -142,7 +142,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
     }
 
     private func received(_ chunk: inout ByteBuffer, context: ChannelHandlerContext) {
-        guard case .reading(let head, let route, let call, var body) = state else { return }
+        guard case .reading(let head, let route, let call, var body, let expectedLength) = state else { return }
         state = .idle // drop the buffer's second reference before writing into it
         guard body.readableBytes + chunk.readableBytes <= api.maxRequestBytes else {
             let response = APIResponse.error(InferenceAPI.tooLarge(api.maxRequestBytes))
@@ -150,12 +150,12 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
             respond(call?.abandon(response) ?? response, to: head, context: context, close: true)
             return
         }
-        if body.readableBytes == 0, chunk.readableBytes == contentLength(head) {
+        if body.readableBytes == 0, chunk.readableBytes == expectedLength {
             body = chunk // the whole body in one read: keep NIO's buffer instead of copying it
         } else {
             body.writeBuffer(&chunk)
         }
-        state = .reading(head, route, call, body)
+        state = .reading(head, route, call, body, expectedLength: expectedLength)
     }
 
     private func ended(context: ChannelHandlerContext) {
@@ -164,7 +164,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
             return
         case .rejected:
             becameIdle(context: context)
-        case .reading(let head, let route, let call, let body):
+        case .reading(let head, let route, let call, let body, _):
             state = .waiting(head)
             guard let call else { return finish(endpoints.respond(to: route), context: context) }
             let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
@@ -183,10 +183,6 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    private func contentLength(_ head: HTTPRequestHead) -> Int? {
-        head.headers.first(name: "content-length").flatMap(Int.init)
-    }
-
     // MARK: responses
 
     private func reject(_ head: HTTPRequestHead, _ response: APIResponse, context: ChannelHandlerContext) {
@@ -202,7 +198,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
     }
 
     private func malformed(_ error: any Error, context: ChannelHandlerContext) {
-        if case .reading(_, _, let call?, _) = state {
+        if case .reading(_, _, let call?, _, _) = state {
             _ = call.abandon(.error(InferenceError(.badRequest, "malformed HTTP request")))
         }
         let response = APIResponse.error(InferenceError(.badRequest, "malformed HTTP request: \(error)"))

@@ -11,17 +11,18 @@ extension JSONReader {
         var values: [Float] = []
         values.reserveCapacity(min(capacity, 1 << 24))
         if peek() == UInt8(ascii: "]") { offset += 1; return values }
-        let powersOfTen = Self.powersOfTen // one lazy-global check per array, not per number
-        while true {
-            if let value = fastFloat(powersOfTen) {
-                values.append(value)
-            } else {
-                values.append(try readFloat())
-            }
-            switch peek() {
-            case UInt8(ascii: ","): offset += 1
-            case UInt8(ascii: "]"): offset += 1; return values
-            default: throw error("expected ',' or ']' in array")
+        return try Self.powersOfTen.withUnsafeBufferPointer { (powersOfTen) throws(InferenceError) -> [Float] in
+            while true {
+                if let value = fastFloat(powersOfTen) {
+                    values.append(value)
+                } else {
+                    values.append(try readFloat())
+                }
+                switch peek() {
+                case UInt8(ascii: ","): offset += 1
+                case UInt8(ascii: "]"): offset += 1; return values
+                default: throw error("expected ',' or ']' in array")
+                }
             }
         }
     }
@@ -29,7 +30,7 @@ extension JSONReader {
     /// A number with at most 19 significant digits and a decimal exponent within ±22 whose float
     /// rounding is safe (see `readFloat`); nil for anything else, consuming nothing.
     @inline(__always)
-    private mutating func fastFloat(_ powersOfTen: [Double]) -> Float? {
+    private mutating func fastFloat(_ powersOfTen: UnsafeBufferPointer<Double>) -> Float? {
         _ = peek()
         var index = offset
         let count = bytesCount
@@ -37,15 +38,17 @@ extension JSONReader {
         if negative { index += 1 }
         let digitsStart = index
         var mantissa: UInt64 = 0
-        var digits = 0
-        var exponent = 0
-        readDigits(&index, count, &mantissa, &digits)
+        readDigitsOneByOne(&index, count, &mantissa) // integer parts are short
+        var digits = index - digitsStart
         guard digits > 0, digits == 1 || byte(at: digitsStart) != UInt8(ascii: "0") else { return nil }
+        var exponent = 0
         if index < count, byte(at: index) == UInt8(ascii: ".") {
             index += 1
             let fractionStart = index
-            readDigits(&index, count, &mantissa, &digits)
+            readDigitsEightAtATime(&index, count, &mantissa)
+            readDigitsOneByOne(&index, count, &mantissa)
             guard index > fractionStart else { return nil }
+            digits += index - fractionStart
             exponent = fractionStart - index
         }
         if index < count, byte(at: index) | 0x20 == UInt8(ascii: "e") {
@@ -74,21 +77,23 @@ extension JSONReader {
         return negative ? -value : value
     }
 
-    /// Decimal digits from `index` into `mantissa` (wrapping: callers bound `digits`), eight at a time
-    /// while eight bytes remain (SWAR, as in simdjson and fast_float), then one at a time. Clients send
-    /// floats with up to 17 significant digits, so this loop is most of the parse.
+    /// Decimal digits into `mantissa` (wrapping: callers bound the digit count) while eight bytes
+    /// are digits: SWAR, as in simdjson and fast_float. Clients send floats with up to 17 significant
+    /// digits, so this is most of the parse.
     @inline(__always)
-    private func readDigits(_ index: inout Int, _ count: Int, _ mantissa: inout UInt64, _ digits: inout Int) {
+    private func readDigitsEightAtATime(_ index: inout Int, _ count: Int, _ mantissa: inout UInt64) {
         while index + 8 <= count {
             let chunk = UInt64(littleEndian: loadUnaligned(at: index))
-            guard Self.areEightDigits(chunk) else { break }
+            guard Self.areEightDigits(chunk) else { return }
             mantissa = mantissa &* 100_000_000 &+ Self.eightDigitsValue(chunk)
-            digits += 8
             index += 8
         }
+    }
+
+    @inline(__always)
+    private func readDigitsOneByOne(_ index: inout Int, _ count: Int, _ mantissa: inout UInt64) {
         while index < count, case let digit = byte(at: index) &- UInt8(ascii: "0"), digit < 10 {
             mantissa = mantissa &* 10 &+ UInt64(digit)
-            digits += 1
             index += 1
         }
     }

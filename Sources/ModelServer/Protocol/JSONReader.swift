@@ -36,6 +36,7 @@ struct JSONReader: ~Copyable {
 
     // MARK: structure
 
+    @inline(__always)
     mutating func peek() -> UInt8? {
         skipWhitespace()
         return offset < bytes.count ? bytes[offset] : nil
@@ -331,6 +332,7 @@ struct JSONReader: ~Copyable {
 
     // MARK: whitespace
 
+    @inline(__always)
     private mutating func skipWhitespace() {
         while offset < bytes.count {
             switch bytes[offset] {

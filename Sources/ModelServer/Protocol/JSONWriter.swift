@@ -13,7 +13,16 @@ struct JSONWriter {
     }
 
     mutating func string(_ value: String) {
-        string(utf8: value.utf8)
+        var value = value
+        let written = value.withUTF8 { bytes in
+            // Names and versions rarely need escaping: then the bytes go in with one copy.
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
+            buffer.writeInteger(UInt8(ascii: "\""))
+            buffer.writeBytes(UnsafeRawBufferPointer(bytes))
+            buffer.writeInteger(UInt8(ascii: "\""))
+            return true
+        }
+        if !written { string(utf8: value.utf8) }
     }
 
     mutating func string<S: Sequence<UInt8>>(utf8 value: S) {
