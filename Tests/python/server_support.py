@@ -6,6 +6,7 @@ import pathlib
 import signal
 import socket
 import subprocess
+import threading
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -30,17 +31,65 @@ def wait_for(condition, timeout=60.0, what="condition"):
         time.sleep(0.05)  # polling interval, not a wait for an outcome
 
 
+class OutputWatch:
+    """Copies a process's output to a log file line by line and wakes whoever waits for a line: tests wait
+    for what the process says (listening, model ready) instead of polling it."""
+
+    def __init__(self, stream, log_path: pathlib.Path):
+        self.lines: list[str] = []
+        self.closed = False
+        self.changed = threading.Condition()
+        self.thread = threading.Thread(target=self._copy, args=(stream, log_path), daemon=True)
+        self.thread.start()
+
+    def _copy(self, stream, log_path):
+        with open(log_path, "w") as log:
+            for line in iter(stream.readline, ""):
+                log.write(line)
+                log.flush()
+                with self.changed:
+                    self.lines.append(line)
+                    self.changed.notify_all()
+        with self.changed:
+            self.closed = True
+            self.changed.notify_all()
+
+    def wait_line(self, predicate, timeout: float, what: str) -> str:
+        """The first line (so far or to come) that satisfies `predicate`; fails at exit or after `timeout`."""
+        deadline = time.monotonic() + timeout
+        seen = 0
+        with self.changed:
+            while True:
+                for line in self.lines[seen:]:
+                    if predicate(line):
+                        return line
+                seen = len(self.lines)
+                if self.closed:
+                    raise AssertionError(f"the process exited before {what}:\n{self.text()}")
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"timed out after {timeout}s waiting for {what}:\n{self.text()}")
+                self.changed.wait(remaining)
+
+    def text(self) -> str:
+        with self.changed:
+            return "".join(self.lines)
+
+    def finish(self, timeout=10):
+        self.thread.join(timeout)
+
+
 class ModelServer:
     def __init__(self, tmp: pathlib.Path, model_uri, name="m", version="1", args=(), env=None, ready=True):
         self.port = free_port()
         self.name, self.version = name, version
         self.log_path = tmp / f"server-{self.port}.log"
-        self.log = open(self.log_path, "w+")
         command = [str(SERVER), "serve", "--model-uri", str(model_uri), "--model-name", name, "--model-version", version,
                    "--host", "127.0.0.1", "--port", str(self.port), "--cache-dir", str(tmp / "cache"),
                    "--termination-log", str(tmp / f"termination-{self.port}"), "--threads", "1", *args]
-        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT,
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                         env=dict(os.environ, **(env or {})))
+        self.output = OutputWatch(self.process.stdout, self.log_path)
         if ready:
             self.wait_ready()
 
@@ -49,18 +98,20 @@ class ModelServer:
         return f"127.0.0.1:{self.port}"
 
     def logs(self) -> str:
-        self.log.flush()
-        return self.log_path.read_text()
+        if self.process.poll() is not None:
+            self.output.finish()  # everything the process wrote
+        return self.output.text()
+
+    def wait_listening(self, timeout=60.0):
+        self.output.wait_line(lambda line: "listening" in line, timeout, "the server to listen")
 
     def wait_ready(self, timeout=60.0):
-        def ready():
-            if self.process.poll() is not None:
-                raise AssertionError(f"modelship-server exited with {self.process.returncode}:\n{self.logs()}")
-            try:
-                return self.request("GET", "/v2/health/ready")[0] == 200
-            except OSError:
-                return False
-        wait_for(ready, timeout, "the server to become ready")
+        """Waits for the server's own word (it logs once it listens and once the model is warmed up), then
+        checks that the readiness endpoint agrees."""
+        self.wait_listening(timeout)
+        self.output.wait_line(lambda line: "model ready" in line, timeout, "the model to be ready")
+        status = self.request("GET", "/v2/health/ready")[0]
+        assert status == 200, f"the server logged 'model ready' but /v2/health/ready answers {status}"
 
     def request(self, method, path, body=None, headers=None, timeout=30):
         """(status, headers dict with lower-case names, body bytes)."""
@@ -86,7 +137,7 @@ class ModelServer:
         if self.process.poll() is None:
             self.process.send_signal(sig)
         code = self.process.wait(timeout=timeout)
-        self.log.close()
+        self.output.finish()
         return code
 
 

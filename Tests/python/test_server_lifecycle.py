@@ -34,7 +34,7 @@ def test_not_ready_until_the_model_is_loaded(tmp_path):
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     server = ModelServer(tmp_path, f"http://127.0.0.1:{httpd.server_address[1]}/mlp.onnx", ready=False)
     try:
-        wait_for(lambda: _answers(server), 30, "the server to listen")
+        server.wait_listening(30)
         assert server.json("GET", "/v2/health/live") == (200, {"live": True})
         assert server.json("GET", "/v2/health/ready") == (503, {"ready": False})
         assert server.json("GET", "/v2/models/m/ready") == (503, {"name": "m", "ready": False})
@@ -48,14 +48,6 @@ def test_not_ready_until_the_model_is_loaded(tmp_path):
         release.set()
         assert server.stop() == 0
         httpd.shutdown()
-
-
-def _answers(server):
-    try:
-        server.request("GET", "/v2/health/live", timeout=1)
-        return True
-    except OSError:
-        return False
 
 
 def test_sigterm_drains_in_flight_requests(tmp_path):

@@ -15,7 +15,7 @@ import threading
 import pytest
 
 import models
-from server_support import ROOT, ModelServer, free_port, wait_for
+from server_support import ROOT, ModelServer, OutputWatch, free_port
 
 
 def wait_for_exit(server):
@@ -86,26 +86,19 @@ def s3(tmp_path_factory, files):
     root, _ = files
     tmp = tmp_path_factory.mktemp("s3")
     port = free_port()
-    log = open(tmp / "moto.log", "w")
     moto = subprocess.Popen([str(ROOT / ".venv-s3" / "bin" / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, INITIAL_NO_AUTH_ACTION_COUNT="6"))
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=dict(os.environ, INITIAL_NO_AUTH_ACTION_COUNT="6"))
+    output = OutputWatch(moto.stdout, tmp / "moto.log")
     endpoint = f"http://127.0.0.1:{port}"
-
-    def up():
-        try:
-            import urllib.request
-            urllib.request.urlopen(endpoint + "/moto-api/", timeout=1)
-            return True
-        except OSError:
-            return False
-    wait_for(up, 30, "moto to listen")
+    output.wait_line(lambda line: "Running on" in line, 30, "moto to listen")  # werkzeug says so once bound
     setup = subprocess.run([str(ROOT / ".venv-s3" / "bin" / "python"), str(ROOT / "Tests" / "python" / "s3_setup.py"),
                             endpoint, "models", f"team a/mlp v1.onnx={root / 'mlp.onnx'}"],
                            capture_output=True, text=True, check=True)
     yield endpoint, json.loads(setup.stdout)
     moto.terminate()
     moto.wait(timeout=10)
-    log.close()
+    output.finish()
 
 
 def s3_env(endpoint, credentials, secret=None):
