@@ -12,17 +12,20 @@ import UnixSignals
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Load one model and serve it.")
 
-    @Option(help: "Model location: a path, file://, http(s):// or s3://bucket/key. [MODELSHIP_MODEL_URI]")
-    var modelURI: String? = env("MODELSHIP_MODEL_URI")
+    @Option(name: .customLong("model-uri"), help: "Model location: a path, file://, http(s):// or s3://bucket/key. [MODELSHIP_MODEL_URI]")
+    var modelURIFlag: String?
+    var modelURI: String? { modelURIFlag ?? env("MODELSHIP_MODEL_URI") }
 
-    @Option(help: "Name clients use in /v2/models/{name}. [MODELSHIP_MODEL_NAME]")
-    var modelName: String? = env("MODELSHIP_MODEL_NAME")
+    @Option(name: .customLong("model-name"), help: "Name clients use in /v2/models/{name}. [MODELSHIP_MODEL_NAME]")
+    var modelNameFlag: String?
+    var modelName: String? { modelNameFlag ?? env("MODELSHIP_MODEL_NAME") }
 
     @Option(help: "Version reported and accepted in /versions/{v}. [MODELSHIP_MODEL_VERSION]")
     var modelVersion: String = env("MODELSHIP_MODEL_VERSION") ?? "1"
 
-    @Option(help: "Expected sha256 of the model file (hex); a mismatch stops the server. [MODELSHIP_MODEL_SHA256]")
-    var modelSha256: String? = env("MODELSHIP_MODEL_SHA256")
+    @Option(name: .customLong("model-sha256"), help: "Expected sha256 of the model file (hex); a mismatch stops the server. [MODELSHIP_MODEL_SHA256]")
+    var modelSha256Flag: String?
+    var modelSha256: String? { modelSha256Flag ?? env("MODELSHIP_MODEL_SHA256") }
 
     @Option(help: "Address to listen on. [MODELSHIP_HOST]")
     var host: String = env("MODELSHIP_HOST") ?? "0.0.0.0"

@@ -1,7 +1,10 @@
 """Readiness follows the model (not ready while downloading), and SIGTERM drains in-flight requests."""
 import concurrent.futures
+import hashlib
+import http.client
 import http.server
 import json
+import os
 import re
 import signal
 import socket
@@ -12,7 +15,7 @@ import time
 import numpy as np
 
 import models
-from server_support import SERVER, ModelServer, metric, parse_metrics, wait_for
+from server_support import SERVER, ModelServer, OutputWatch, free_port, metric, parse_metrics, wait_for
 
 
 def test_not_ready_until_the_model_is_loaded(tmp_path):
@@ -103,3 +106,25 @@ def test_a_client_leaving_mid_request_is_not_waited_for(tmp_path):
         assert time.monotonic() - started < 2, "the lone request waited for the batch delay: the batcher still expected the abandoned one"
     finally:
         assert server.stop() == 0
+
+
+def test_settings_come_from_the_environment_as_the_operator_sets_them(tmp_path):
+    path = models.mlp(tmp_path / "mlp.onnx", sizes=(4, 8, 3))
+    port = free_port()
+    env = dict(os.environ, MODELSHIP_MODEL_URI=str(path), MODELSHIP_MODEL_NAME="from-env", MODELSHIP_MODEL_VERSION="7",
+               MODELSHIP_MODEL_SHA256=hashlib.sha256(path.read_bytes()).hexdigest(), MODELSHIP_HOST="127.0.0.1",
+               MODELSHIP_PORT=str(port), MODELSHIP_CACHE_DIR=str(tmp_path / "cache"), MODELSHIP_MAX_BATCH_SIZE="3",
+               MODELSHIP_LOG_FORMAT="json", MODELSHIP_TERMINATION_LOG=str(tmp_path / "termination"))
+    process = subprocess.Popen([str(SERVER), "serve"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    output = OutputWatch(process.stdout, tmp_path / "server.log")
+    try:
+        ready = json.loads(output.wait_line(lambda line: "model ready" in line, 60, "the model to be ready"))
+        assert (ready["model"], ready["batching"]) == ("from-env", "up to 3 rows"), ready
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", "/v2/models/from-env")
+        metadata = json.loads(connection.getresponse().read())
+        assert (metadata["name"], metadata["versions"]) == ("from-env", ["7"])
+    finally:
+        process.terminate()
+        assert process.wait(timeout=30) == 0
+        output.finish()
