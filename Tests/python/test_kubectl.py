@@ -133,3 +133,37 @@ def test_explain_diff_and_server_dry_run(cluster):
     assert changed.returncode == 1 and "+  size: 5" in changed.stdout
     cluster.kubectl("apply", "--dry-run=server", "-f", "-", input=widget.replace("size: 2", "size: 7"))
     assert cluster.kubectl("get", "widget", "d1", "-o", "jsonpath={.spec.size}").stdout == "2"
+
+
+def test_modeldeployment_schema_errors_name_every_field(cluster):
+    root = os.path.join(os.path.dirname(__file__), "..", "..")
+    cluster.kubectl("apply", "-f", os.path.join(root, "crds", "modelship.dev_modeldeployments.yaml"))
+    invalid = """
+apiVersion: modelship.dev/v1alpha1
+kind: ModelDeployment
+metadata: {name: broken}
+spec:
+  model: {uri: "ftp://models/m.onnx", version: "-bad-"}
+  server:
+    threads: four
+    env: [{name: OK}, {name: "1=bad"}]
+  scaling: {replicas: -1}
+"""
+    bad = cluster.kubectl("apply", "-f", "-", input=invalid, check=False)
+    assert bad.returncode != 0
+    for expected in ["spec.model.uri in body should match '^(file://|pvc://|https?://|s3://).+'",
+                     "spec.model.version in body should match",
+                     "spec.server.env[1].name in body should match",
+                     'spec.server.threads in body must be of type integer: "string"',
+                     "spec.scaling.replicas in body should be greater than or equal to 0"]:
+        assert expected in bad.stderr, (expected, bad.stderr)
+    assert "env[0]" not in bad.stderr
+    missing = cluster.kubectl("apply", "-f", "-", check=False, input="""
+apiVersion: modelship.dev/v1alpha1
+kind: ModelDeployment
+metadata: {name: incomplete}
+spec:
+  model: {uri: "s3://models/m.onnx"}
+""")
+    assert missing.returncode != 0 and "spec.model.version: Required value" in missing.stderr, missing.stderr
+    assert "broken" not in cluster.kubectl("get", "modeldeployments", "-o", "name").stdout

@@ -1,5 +1,6 @@
 import Foundation
 import KubeClient
+import Synchronization
 
 /// Structural-schema handling for custom resources, in the apiextensions server's order:
 /// prune unknown fields, apply defaults, then validate; errors are 422 Invalid with field causes.
@@ -9,11 +10,12 @@ struct SchemaValidator {
     func defaultAndPrune(_ object: inout JSONValue, schema: JSONValue) throws(APIError) {
         var root = object
         let metadata = root["metadata"]
-        root = prune(root, schema: schema, isRoot: true)
-        root = applyDefaults(root, schema: schema)
+        prune(&root, schema: schema, isRoot: true)
+        applyDefaults(&root, schema: schema)
         root["metadata"] = metadata
         var causes: [APIStatus.Cause] = []
-        validate(root, schema: schema, path: "", causes: &causes, isRoot: true)
+        var path = ValidationPath()
+        validate(root, schema: schema, path: &path, causes: &causes, isRoot: true)
         if !causes.isEmpty {
             throw APIError.invalid(resource, object[path: ["metadata", "name"]]?.stringValue ?? "", causes: causes)
         }
@@ -32,7 +34,7 @@ struct SchemaValidator {
             let preserve = schema["x-kubernetes-preserve-unknown-fields"]?.boolValue == true
             var unknown: [String] = []
             for (key, child) in object.sorted(by: { $0.key < $1.key }) {
-                if isRoot, ["apiVersion", "kind", "metadata"].contains(key) { continue }
+                if isRoot, Self.isTypeOrMetadata(key) { continue }
                 let childPath = join(path, key)
                 if let childSchema = properties?[key] {
                     unknown += unknownFields(child, schema: childSchema, path: childPath, isRoot: false)
@@ -55,101 +57,132 @@ struct SchemaValidator {
 
     // MARK: Pruning
 
+    /// Pruned copy of `value` (see the in-place form).
     func prune(_ value: JSONValue, schema: JSONValue, isRoot: Bool = false) -> JSONValue {
-        if schema["x-kubernetes-preserve-unknown-fields"]?.boolValue == true, schema["properties"] == nil {
-            return value
-        }
+        var pruned = value
+        prune(&pruned, schema: schema, isRoot: isRoot)
+        return pruned
+    }
+
+    /// Drops the fields `schema` does not know, in place: objects are rebuilt only where a field goes.
+    func prune(_ value: inout JSONValue, schema: JSONValue, isRoot: Bool = false) {
+        if schema["x-kubernetes-preserve-unknown-fields"]?.boolValue == true, schema["properties"] == nil { return }
         switch value {
-        case .object(let object):
-            var result: [String: JSONValue] = [:]
+        case .object(var object):
+            value = .null // the dictionary's only reference is now `object`: changed in place
             let properties = schema["properties"]?.objectValue
             let additional = schema["additionalProperties"]
-            let preserve = schema["x-kubernetes-preserve-unknown-fields"]?.boolValue == true
-            for (key, child) in object {
-                if isRoot, ["apiVersion", "kind", "metadata"].contains(key) {
-                    result[key] = child
+            let keepsUnknown = additional?.boolValue == true || schema["x-kubernetes-preserve-unknown-fields"]?.boolValue == true
+            var unknown: [String] = []
+            var index = object.startIndex
+            while index != object.endIndex {
+                let key = object.keys[index]
+                if isRoot, Self.isTypeOrMetadata(key) {
+                    // kept as sent
                 } else if let childSchema = properties?[key] {
-                    result[key] = prune(child, schema: childSchema)
+                    prune(&object.values[index], schema: childSchema)
                 } else if let additional, case .object = additional {
-                    result[key] = prune(child, schema: additional)
-                } else if additional?.boolValue == true || preserve {
-                    result[key] = child
+                    prune(&object.values[index], schema: additional)
+                } else if !keepsUnknown {
+                    unknown.append(key)
                 }
+                object.formIndex(after: &index)
             }
-            return .object(result)
-        case .array(let array):
-            guard let items = schema["items"] else { return value }
-            return .array(array.map { prune($0, schema: items) })
+            for key in unknown { object.removeValue(forKey: key) }
+            value = .object(object)
+        case .array(var array):
+            guard let items = schema["items"] else { return }
+            value = .null
+            for index in array.indices { prune(&array[index], schema: items) }
+            value = .array(array)
         default:
-            return value
+            return
         }
+    }
+
+    static func isTypeOrMetadata(_ key: String) -> Bool {
+        key == "apiVersion" || key == "kind" || key == "metadata"
     }
 
     // MARK: Defaulting
 
-    func applyDefaults(_ value: JSONValue, schema: JSONValue) -> JSONValue {
+    /// Fills in `default`s of absent fields, in place.
+    func applyDefaults(_ value: inout JSONValue, schema: JSONValue) {
         switch value {
         case .object(var object):
-            for (key, childSchema) in schema["properties"]?.objectValue ?? [:] {
-                if let child = object[key] {
-                    object[key] = applyDefaults(child, schema: childSchema)
-                } else if let defaultValue = childSchema["default"] {
-                    object[key] = applyDefaults(defaultValue, schema: childSchema)
+            value = .null
+            let properties = schema["properties"]?.objectValue
+            for (key, childSchema) in properties ?? [:] {
+                if let index = object.index(forKey: key) {
+                    applyDefaults(&object.values[index], schema: childSchema)
+                } else if var defaultValue = childSchema["default"] {
+                    applyDefaults(&defaultValue, schema: childSchema)
+                    object[key] = defaultValue
                 }
             }
             if let additional = schema["additionalProperties"], case .object = additional {
-                for (key, child) in object where schema["properties"]?[key] == nil {
-                    object[key] = applyDefaults(child, schema: additional)
+                var index = object.startIndex
+                while index != object.endIndex {
+                    if properties?[object.keys[index]] == nil { applyDefaults(&object.values[index], schema: additional) }
+                    object.formIndex(after: &index)
                 }
             }
-            return .object(object)
-        case .array(let array):
-            guard let items = schema["items"] else { return value }
-            return .array(array.map { applyDefaults($0, schema: items) })
+            value = .object(object)
+        case .array(var array):
+            guard let items = schema["items"] else { return }
+            value = .null
+            for index in array.indices { applyDefaults(&array[index], schema: items) }
+            value = .array(array)
         default:
-            return value
+            return
         }
     }
 
     // MARK: Validation
 
-    func validate(_ value: JSONValue, schema: JSONValue, path: String, causes: inout [APIStatus.Cause], isRoot: Bool = false) {
+    func validate(_ value: JSONValue, schema: JSONValue, path: inout ValidationPath, causes: inout [APIStatus.Cause], isRoot: Bool = false) {
         if value == .null {
             if schema["nullable"]?.boolValue != true, !isRoot {
-                causes.append(.init(reason: "FieldValueTypeInvalid", message: "Invalid value: \"null\": \(path) in body must be of type \(schema["type"]?.stringValue ?? "object"): \"null\"", field: path))
+                causes.append(.init(reason: "FieldValueTypeInvalid", message: "Invalid value: \"null\": \(path.text) in body must be of type \(schema["type"]?.stringValue ?? "object"): \"null\"", field: path.text))
             }
             return
         }
         guard checkType(value, schema: schema, path: path, causes: &causes) else { return }
         checkEnum(value, schema: schema, path: path, causes: &causes)
         checkBounds(value, schema: schema, path: path, causes: &causes)
-        for sub in schema["allOf"]?.arrayValue ?? [] { validate(value, schema: sub, path: path, causes: &causes) }
+        for sub in schema["allOf"]?.arrayValue ?? [] { validate(value, schema: sub, path: &path, causes: &causes) }
         if let options = schema["oneOf"]?.arrayValue ?? schema["anyOf"]?.arrayValue {
             let matching = options.filter { option in
                 var scratch: [APIStatus.Cause] = []
-                validate(value, schema: option, path: path, causes: &scratch)
+                validate(value, schema: option, path: &path, causes: &scratch)
                 return scratch.isEmpty
             }.count
             let isOneOf = schema["oneOf"] != nil
             if matching == 0 || (isOneOf && matching > 1) {
-                causes.append(.invalid(path, "Invalid value: must validate \(isOneOf ? "one and only one" : "at least one") schema (\(isOneOf ? "oneOf" : "anyOf"))"))
+                causes.append(.invalid(path.text, "Invalid value: must validate \(isOneOf ? "one and only one" : "at least one") schema (\(isOneOf ? "oneOf" : "anyOf"))"))
             }
         }
         switch value {
         case .object(let object):
             for required in schema["required"]?.arrayValue?.compactMap(\.stringValue) ?? [] where object[required] == nil {
-                causes.append(.required(join(path, required)))
+                causes.append(.required(path.appending(.key(required)).text))
             }
+            let properties = schema["properties"]?.objectValue
+            let additional = schema["additionalProperties"].flatMap { $0.objectValue != nil ? $0 : nil }
             for (key, child) in object {
-                if isRoot, ["apiVersion", "kind", "metadata"].contains(key) { continue }
-                if let childSchema = schema["properties"]?[key] ?? schema["additionalProperties"].flatMap({ $0.objectValue != nil ? $0 : nil }) {
-                    validate(child, schema: childSchema, path: join(path, key), causes: &causes)
+                if isRoot, Self.isTypeOrMetadata(key) { continue }
+                if let childSchema = properties?[key] ?? additional {
+                    path.steps.append(.key(key))
+                    validate(child, schema: childSchema, path: &path, causes: &causes)
+                    path.steps.removeLast()
                 }
             }
         case .array(let array):
             if let items = schema["items"] {
                 for (index, element) in array.enumerated() {
-                    validate(element, schema: items, path: "\(path)[\(index)]", causes: &causes)
+                    path.steps.append(.index(index))
+                    validate(element, schema: items, path: &path, causes: &causes)
+                    path.steps.removeLast()
                 }
             }
         default:
@@ -159,13 +192,13 @@ struct SchemaValidator {
 
     func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-    func checkType(_ value: JSONValue, schema: JSONValue, path: String, causes: inout [APIStatus.Cause]) -> Bool {
+    func checkType(_ value: JSONValue, schema: JSONValue, path: ValidationPath, causes: inout [APIStatus.Cause]) -> Bool {
         if schema["x-kubernetes-int-or-string"]?.boolValue == true {
             switch value {
             case .int, .string: return true
             case .double(let number) where number.rounded() == number: return true
             default:
-                causes.append(typeError(value, expected: "integer or string", path: path))
+                causes.append(typeError(value, expected: "integer or string", path: path.text))
                 return false
             }
         }
@@ -178,7 +211,7 @@ struct SchemaValidator {
         case ("integer", .double(let number)): ok = number.rounded() == number
         default: ok = false
         }
-        if !ok { causes.append(typeError(value, expected: type, path: path)) }
+        if !ok { causes.append(typeError(value, expected: type, path: path.text)) }
         return ok
     }
 
@@ -188,15 +221,16 @@ struct SchemaValidator {
               field: path)
     }
 
-    func checkEnum(_ value: JSONValue, schema: JSONValue, path: String, causes: inout [APIStatus.Cause]) {
+    func checkEnum(_ value: JSONValue, schema: JSONValue, path: ValidationPath, causes: inout [APIStatus.Cause]) {
         guard let allowed = schema["enum"]?.arrayValue, !allowed.contains(value) else { return }
         let list = allowed.map { $0.stringValue.map { "\"\($0)\"" } ?? $0.jsonString }.joined(separator: ", ")
         causes.append(.init(reason: "FieldValueNotSupported",
                             message: "Unsupported value: \(value.stringValue.map { "\"\($0)\"" } ?? value.jsonString): supported values: \(list)",
-                            field: path))
+                            field: path.text))
     }
 
-    func checkBounds(_ value: JSONValue, schema: JSONValue, path: String, causes: inout [APIStatus.Cause]) {
+    func checkBounds(_ value: JSONValue, schema: JSONValue, path fieldPath: ValidationPath, causes: inout [APIStatus.Cause]) {
+        var path: String { fieldPath.text } // built only for a message
         func fail(_ message: String) {
             causes.append(.invalid(path, "Invalid value: \(value.stringValue.map { "\"\($0)\"" } ?? value.jsonString): \(message)"))
         }
@@ -221,8 +255,7 @@ struct SchemaValidator {
             if let maximum = schema["maxLength"]?.intValue, string.count > maximum {
                 fail("\(path) in body may not be longer than \(maximum)")
             }
-            if let pattern = schema["pattern"]?.stringValue,
-                let regex = try? NSRegularExpression(pattern: pattern),
+            if let pattern = schema["pattern"]?.stringValue, let regex = Self.regex(pattern),
                 regex.firstMatch(in: string, range: NSRange(string.startIndex..., in: string)) == nil
             {
                 fail("\(path) in body should match '\(pattern)'")
@@ -248,5 +281,41 @@ struct SchemaValidator {
 
     func format(_ number: Double) -> String {
         number.rounded() == number ? String(Int64(number)) : String(number)
+    }
+
+    /// Compiled `pattern`s: every write of a custom resource is validated, and compiling a regular
+    /// expression costs far more than matching it.
+    private static let regexes = Mutex<[String: NSRegularExpression]>([:])
+
+    static func regex(_ pattern: String) -> NSRegularExpression? {
+        if let cached = regexes.withLock({ $0[pattern] }) { return cached }
+        guard let compiled = try? NSRegularExpression(pattern: pattern) else { return nil }
+        regexes.withLock { $0[pattern] = compiled }
+        return compiled
+    }
+}
+
+/// A field's path as steps, joined into `spec.items[0].name` only when a message needs it.
+struct ValidationPath {
+    enum Step {
+        case key(String)
+        case index(Int)
+    }
+
+    var steps: [Step] = []
+
+    func appending(_ step: Step) -> ValidationPath {
+        ValidationPath(steps: steps + [step])
+    }
+
+    var text: String {
+        var text = ""
+        for step in steps {
+            switch step {
+            case .key(let key): text += text.isEmpty ? key : ".\(key)"
+            case .index(let index): text += "[\(index)]"
+            }
+        }
+        return text
     }
 }
