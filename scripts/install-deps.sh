@@ -19,6 +19,12 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
+# Prometheus scrapes modelship-server in the tests; its recommends (node exporter, web assets) are not needed.
+if ! command -v prometheus >/dev/null 2>&1; then
+  echo "installing with apt: prometheus"
+  [ ${#need_apt[@]} -gt 0 ] || apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+fi
 
 # venv DIR REQUIREMENTS: (re)creates DIR when REQUIREMENTS changed since its last install.
 venv() {

@@ -28,4 +28,12 @@ import Testing
         let kept = ResponseFraming.head(response, version: .http1_0, connection: .keepAlive, allocator: ByteBufferAllocator())
         #expect(String(buffer: kept) == "HTTP/1.0 200 OK\r\nContent-Length: 11\r\nConnection: keep-alive\r\n\r\n")
     }
+
+    @Test func loggedClientTextStaysOnOneShortLine() {
+        #expect(HTTPConnectionHandler.loggable("unknown datatype 'a\nb\u{7}'") == "unknown datatype 'a\\nb\\u{07}'")
+        let long = HTTPConnectionHandler.loggable(String(repeating: "x", count: 10_000))
+        #expect(long.count == 513 && long.hasSuffix("…"))
+        #expect(HTTPConnectionHandler.loggable("ünïcode ok") == "ünïcode ok")
+    }
 }
+

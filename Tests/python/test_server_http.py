@@ -153,3 +153,19 @@ def test_sigterm_closes_idle_keep_alive_connections(model):
         server.process.send_signal(signal.SIGTERM)
         assert responses.closed(), "the idle connection was not closed on shutdown"
     assert server.process.wait(timeout=30) == 0
+
+
+def test_each_failed_request_is_one_log_line_without_its_payload(model):
+    tmp, path = model
+    server = ModelServer(tmp, path, name="mlp", args=["--log-format", "json"])
+    try:
+        wrong_shape = {"inputs": [{"name": "x", "shape": [1, 3], "datatype": "FP32", "data": [123456.789, 1, 2]}]}
+        assert server.request("POST", "/v2/models/mlp/infer", wrong_shape)[0] == 400
+        line = json.loads(server.output.wait_line(lambda text: "request failed" in text, 10, "the failure to be logged"))
+        assert (line["level"], line["status"], line["method"], line["path"]) == ("info", "400", "POST", "/v2/models/mlp/infer")
+        assert "expects [-1, 4]" in line["error"] and line["client"].startswith("[IPv4]127.0.0.1")
+        assert server.request("GET", "/v2/health/live")[0] == 200
+    finally:
+        assert server.stop() == 0
+    failures = [text for text in server.logs().splitlines() if "request failed" in text]
+    assert len(failures) == 1 and "123456" not in server.logs()

@@ -5,6 +5,8 @@ public struct APIResponse: Sendable {
     public var status: Int
     public var headers: [(String, String)]
     public var body: ByteBuffer
+    /// What went wrong, for the log line of a failed request (the body says the same to the client).
+    public var errorMessage: String?
 
     public init(status: Int = 200, headers: [(String, String)] = [("Content-Type", "application/json")], body: ByteBuffer) {
         self.status = status
@@ -18,7 +20,9 @@ public struct APIResponse: Sendable {
         json.raw("{"); json.key("error"); json.string(error.message); json.raw("}")
         var headers = [("Content-Type", "application/json")]
         if error.kind == .overloaded || error.kind == .unavailable { headers.append(("Retry-After", "1")) }
-        return APIResponse(status: error.httpStatus, headers: headers, body: json.buffer)
+        var response = APIResponse(status: error.httpStatus, headers: headers, body: json.buffer)
+        response.errorMessage = error.message
+        return response
     }
 
     static func json(status: Int = 200, _ write: (inout JSONWriter) -> Void) -> APIResponse {

@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import NIOHTTP1
 
@@ -29,6 +30,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
 
     private let api: InferenceAPI
     private let endpoints: PlainEndpoints
+    private let logger: Logger
     private var state = State.idle
     private var backlog = CircularBuffer<Pipelined>()
     private var draining = false
@@ -37,9 +39,10 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
     /// The last request line's route: clients repeat the same URI on a connection.
     private var lastRoute: (method: HTTPMethod, uri: String, route: Route)?
 
-    init(api: InferenceAPI, endpoints: PlainEndpoints) {
+    init(api: InferenceAPI, endpoints: PlainEndpoints, logger: Logger) {
         self.api = api
         self.endpoints = endpoints
+        self.logger = logger
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -202,10 +205,12 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
             _ = call.abandon(.error(InferenceError(.badRequest, "malformed HTTP request")))
         }
         let response = APIResponse.error(InferenceError(.badRequest, "malformed HTTP request: \(error)"))
-        respond(response, to: HTTPRequestHead(version: .http1_1, method: .GET, uri: "/"), context: context, close: true)
+        let unparsed = HTTPRequestHead(version: .http1_1, method: .RAW(value: "-"), uri: "-")
+        respond(response, to: unparsed, context: context, close: true)
     }
 
     private func respond(_ response: APIResponse, to head: HTTPRequestHead, context: ChannelHandlerContext, close: Bool) {
+        if response.status >= 400 { logFailure(response, head, context: context) }
         let connection: ResponseFraming.ConnectionHeader? =
             close ? .close : (head.version.minor == 0 ? .keepAlive : nil)
         var bytes = ResponseFraming.head(response, version: head.version, connection: connection, allocator: context.channel.allocator)
@@ -222,6 +227,28 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
         state = .closing
         backlog.removeAll()
         written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+    }
+
+    /// One line per failed request: what the client was told, never the payload. Server faults (5xx)
+    /// are errors; the caller's (4xx) are information. Echoed client text is escaped and shortened, so a
+    /// request cannot break the line or flood the log.
+    private func logFailure(_ response: APIResponse, _ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        logger.log(level: response.status >= 500 ? .error : .info, "request failed", metadata: [
+            "status": "\(response.status)", "method": "\(Self.loggable(head.method.rawValue))", "path": "\(Self.loggable(head.uri))",
+            "error": "\(Self.loggable(response.errorMessage ?? ""))", "client": "\(context.channel.remoteAddress.map { "\($0)" } ?? "-")",
+        ])
+    }
+
+    static func loggable(_ text: String, limit: Int = 512) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars.prefix(limit) {
+            if scalar.value < 0x20 || scalar.value == 0x7F {
+                result += scalar.escaped(asASCII: true)
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return text.unicodeScalars.count > limit ? result + "…" : result
     }
 
     /// The previous request is answered: serve what was pipelined behind it, then read again.

@@ -31,6 +31,7 @@ public struct HTTPServer: Service {
         let quiesce = ServerQuiescingHelper(group: group)
         let endpoints = PlainEndpoints(api: api, registry: registry)
         let api = self.api
+        let logger = self.logger
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -45,7 +46,7 @@ public struct HTTPServer: Service {
                     // requests and answers parse errors itself (see there for why).
                     try channel.pipeline.syncOperations.addHandlers(
                         ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)),
-                        HTTPConnectionHandler(api: api, endpoints: endpoints))
+                        HTTPConnectionHandler(api: api, endpoints: endpoints, logger: logger))
                 }
             }
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
