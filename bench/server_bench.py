@@ -30,7 +30,7 @@ import numpy as np
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "Tests" / "python"))
 import models  # noqa: E402
-from server_support import free_port, wait_for  # noqa: E402
+from server_support import free_port  # noqa: E402
 
 BENCH_PY = ROOT / ".venv-bench" / "bin" / "python"
 LOADS = [  # (label, rows per request, connections, binary)
@@ -78,6 +78,15 @@ class Process:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self.process.kill()
+
+
+def wait_for(condition, timeout, what):
+    """Polls `condition` until it is truthy (the peers announce readiness in different ways; HTTP is common)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(0.05)
 
 
 def wait_http(url, process):

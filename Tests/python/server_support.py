@@ -19,18 +19,6 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for(condition, timeout=60.0, what="condition"):
-    """Polls `condition` (a callable) until it returns a truthy value; fails after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(0.05)  # polling interval, not a wait for an outcome
-
-
 class OutputWatch:
     """Copies a process's output to a log file line by line and wakes whoever waits for a line: tests wait
     for what the process says (listening, model ready) instead of polling it."""
@@ -54,22 +42,35 @@ class OutputWatch:
             self.closed = True
             self.changed.notify_all()
 
-    def wait_line(self, predicate, timeout: float, what: str) -> str:
-        """The first line (so far or to come) that satisfies `predicate`; fails at exit or after `timeout`."""
+    def wait_line(self, predicate, timeout: float, what: str, after: int = 0) -> str:
+        """The first line from line `after` on (so far or to come) that satisfies `predicate`; fails at exit or
+        after `timeout`."""
+        return self.wait_lines(predicate, 1, timeout, what, after)[0]
+
+    def wait_lines(self, predicate, count: int, timeout: float, what: str, after: int = 0) -> list[str]:
+        """The first `count` lines from line `after` on that satisfy `predicate`, waiting for them as they come."""
         deadline = time.monotonic() + timeout
-        seen = 0
+        found: list[str] = []
+        seen = after
         with self.changed:
             while True:
                 for line in self.lines[seen:]:
                     if predicate(line):
-                        return line
-                seen = len(self.lines)
+                        found.append(line)
+                        if len(found) == count:
+                            return found
+                seen = max(seen, len(self.lines))
                 if self.closed:
                     raise AssertionError(f"the process exited before {what}:\n{self.text()}")
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise AssertionError(f"timed out after {timeout}s waiting for {what}:\n{self.text()}")
                 self.changed.wait(remaining)
+
+    def mark(self) -> int:
+        """The number of lines so far, to wait for what comes after them."""
+        with self.changed:
+            return len(self.lines)
 
     def text(self) -> str:
         with self.changed:

@@ -15,7 +15,7 @@ import time
 import numpy as np
 
 import models
-from server_support import SERVER, ModelServer, OutputWatch, free_port, metric, parse_metrics, wait_for
+from server_support import SERVER, ModelServer, OutputWatch, free_port, metric, parse_metrics
 
 
 def test_not_ready_until_the_model_is_loaded(tmp_path):
@@ -57,15 +57,15 @@ def test_sigterm_drains_in_flight_requests(tmp_path):
     # Runs of ~2.5 GFLOP, one at a time, keep all six requests in flight long enough to send SIGTERM
     # while every one of them is being served (connections not yet accepted would be refused instead).
     path = models.mlp(tmp_path / "mlp.onnx", sizes=(512, 2048, 2048, 10))
-    server = ModelServer(tmp_path, path, args=["--max-batch-size", "1", "--inference-executor", "thread"])
+    server = ModelServer(tmp_path, path, args=["--max-batch-size", "1", "--inference-executor", "thread", "--log-level", "debug"])
     rows = np.ones((512, 512), dtype=np.float32)
     header = json.dumps({"inputs": [{"name": "x", "shape": list(rows.shape), "datatype": "FP32",
                                      "parameters": {"binary_data_size": rows.nbytes}}]}).encode()
     body, headers = header + rows.tobytes(), {"Inference-Header-Content-Length": str(len(header))}
     with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
         calls = [pool.submit(server.request, "POST", "/v2/models/m/infer", body, headers, 120) for _ in range(6)]
-        wait_for(lambda: metric(parse_metrics(server.metrics()), "modelship_inflight_requests", model="m") == 6,
-                 30, "all six requests to be in flight")
+        server.output.wait_lines(lambda line: "request accepted" in line, 6, 30, "all six requests to be in flight")
+        assert metric(parse_metrics(server.metrics()), "modelship_inflight_requests", model="m") == 6
         server.process.send_signal(signal.SIGTERM)
         statuses = [call.result(timeout=120)[0] for call in calls]
     assert statuses == [200] * 6, statuses
@@ -90,15 +90,15 @@ def test_cuda_without_the_provider_is_a_startup_error(tmp_path):
 
 def test_a_client_leaving_mid_request_is_not_waited_for(tmp_path):
     # With a 2 s batch delay, a request the batcher still expects would hold every later lone request for 2 s.
-    server = ModelServer(tmp_path, models.mlp(tmp_path / "mlp.onnx"), args=["--max-batch-delay", "2s"])
+    server = ModelServer(tmp_path, models.mlp(tmp_path / "mlp.onnx"), args=["--max-batch-delay", "2s", "--log-level", "debug"])
     try:
         with socket.create_connection(("127.0.0.1", server.port)) as client:
             client.sendall(b"POST /v2/models/m/infer HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                            b"Content-Length: 1000\r\n\r\n{\"inputs\": [")
-            wait_for(lambda: metric(parse_metrics(server.metrics()), "modelship_inflight_requests", model="m") == 1,
-                     30, "the partial request to be announced")
-        wait_for(lambda: metric(parse_metrics(server.metrics()), "modelship_inflight_requests", model="m") == 0,
-                 30, "the abandoned request to be withdrawn")
+            server.output.wait_line(lambda line: "request accepted" in line, 30, "the partial request to be announced")
+            assert metric(parse_metrics(server.metrics()), "modelship_inflight_requests", model="m") == 1
+        server.output.wait_line(lambda line: "request abandoned" in line, 30, "the abandoned request to be withdrawn")
+        assert metric(parse_metrics(server.metrics()), "modelship_inflight_requests", model="m") == 0
         started = time.monotonic()
         status, _ = server.json("POST", "/v2/models/m/infer",
                                 {"inputs": [{"name": "x", "shape": [1, 4], "datatype": "FP32", "data": [1, 2, 3, 4]}]})

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import models
-from server_support import ROOT, ModelServer, OutputWatch, free_port, wait_for
+from server_support import ROOT, ModelServer, OutputWatch, free_port
 
 MODEL, VERSION = "fraud-detector", "8"  # the names the documented queries use
 
@@ -59,7 +59,8 @@ def test_prometheus_answers_the_documented_canary_queries(tmp_path):
     # Slow runs, one at a time, and a queue of one: a burst of six gets answers and 503s (overloaded).
     path = models.mlp(tmp_path / "mlp.onnx", sizes=(512, 2048, 2048, 10))
     server = ModelServer(tmp_path, path, name=MODEL, version=VERSION,
-                         args=["--max-batch-size", "1", "--max-queue-size", "1", "--inference-executor", "thread"])
+                         args=["--max-batch-size", "1", "--max-queue-size", "1", "--inference-executor", "thread",
+                               "--log-level", "debug"])
     rows = np.ones((256, 512), dtype=np.float32)
     header = json.dumps({"inputs": [{"name": "x", "shape": list(rows.shape), "datatype": "FP32",
                                      "parameters": {"binary_data_size": rows.nbytes}}]}).encode()
@@ -75,6 +76,12 @@ def test_prometheus_answers_the_documented_canary_queries(tmp_path):
         sent.update(statuses)
         return collections.Counter(statuses)
 
+    def scraped_twice():
+        # Prometheus scrapes a target one scrape after another and stores each before the next: once the
+        # server has answered two scrapes after the traffic, the first of them is in Prometheus.
+        server.output.wait_lines(lambda line: "request answered" in line and "path=/metrics" in line, 2, 30,
+                                 "two scrapes after the traffic", after=server.output.mark())
+
     prometheus = None
     try:
         # Every series the queries read exists before the measured window: a counter's first sample
@@ -82,9 +89,11 @@ def test_prometheus_answers_the_documented_canary_queries(tmp_path):
         first = traffic()
         assert {200, 400, 503} <= set(first), first
         prometheus = Prometheus(tmp_path, server.port)
-        wait_for(lambda: prometheus.request_counts() == dict(sent), 30, "Prometheus to scrape the first requests")
+        scraped_twice()
+        assert prometheus.request_counts() == dict(sent)
         window = traffic()
-        wait_for(lambda: prometheus.request_counts() == dict(sent), 30, "Prometheus to scrape the measured requests")
+        scraped_twice()
+        assert prometheus.request_counts() == dict(sent)
 
         success_query, p99_query = documented_queries()
         success_rate = float(prometheus.query(success_query)[0]["value"][1])

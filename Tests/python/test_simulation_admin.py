@@ -1,7 +1,9 @@
 """The simulated controllers' hooks over HTTP (/__admin/simulation), driven from outside the process, with
 kubectl observing the effects."""
 import json
+import os
 import ssl
+import subprocess
 import urllib.error
 import urllib.request
 
@@ -11,7 +13,7 @@ import tempfile
 import pytest
 import yaml
 
-from server_support import wait_for
+from server_support import OutputWatch
 
 
 def admin(cluster, body, method="POST"):
@@ -37,14 +39,24 @@ def jsonpath(cluster, *args):
     return cluster.kubectl("get", *args).stdout.strip()
 
 
-def test_deployments_fail_and_heal(cluster):
+def test_deployments_fail_and_heal(cluster, tmp_path):
     cluster.kubectl("create", "deployment", "web", "--image=nginx:1.27", "--replicas=2")
     cluster.kubectl("wait", "--for=condition=Available", "deployment/web", "--timeout=60s")
     assert admin(cluster, {"action": "failDeployment", "namespace": "default", "name": "web",
                            "reason": "ErrImagePull", "message": "manifest unknown"}) == (200, {"status": "ok"})
     cluster.kubectl("rollout", "restart", "deployment/web")  # a change the simulator must roll out, and cannot
-    wait_for(lambda: "ErrImagePull" in jsonpath(cluster, "pods", "-l", "app=web", "-o", "jsonpath={..waiting.reason}"),
-             60, "a pod waiting with the injected reason")
+    # A watch (kubectl get --watch): the line for the pod that waits with the injected reason.
+    watch = subprocess.Popen(["kubectl", "get", "pods", "-l", "app=web", "--watch", "-o",
+                              'jsonpath={.metadata.name} {.status.containerStatuses[*].state.waiting.reason}{"\\n"}'],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                             env=dict(os.environ, KUBECONFIG=str(cluster.kubeconfig)))
+    output = OutputWatch(watch.stdout, tmp_path / "pods-watch.log")
+    try:
+        output.wait_line(lambda line: line.rstrip().endswith("ErrImagePull"), 60, "a pod waiting with the injected reason")
+    finally:
+        watch.terminate()
+        watch.wait(timeout=10)
+        output.finish()
     assert admin(cluster, {"action": "healDeployment", "namespace": "default", "name": "web"})[0] == 200
     # The simulator reconciles after answering; until then the rollout still reads as timed out.
     cluster.kubectl("wait", "deployment/web", "--timeout=60s",

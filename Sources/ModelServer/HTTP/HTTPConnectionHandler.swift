@@ -62,12 +62,17 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
 
     /// A client that leaves mid-request must not leave the batcher waiting for a body that never comes.
     func channelInactive(context: ChannelHandlerContext) {
-        if case .reading(_, _, let call?, _, _) = state {
+        abandonReading(context: context)
+        context.fireChannelInactive()
+    }
+
+    private func abandonReading(context: ChannelHandlerContext) {
+        if case .reading(let head, _, let call?, _, _) = state {
             _ = call.abandon(.error(InferenceError(.badRequest, "the client closed the connection before sending the whole request")))
+            logger.debug("request abandoned", metadata: requestMetadata(head, context: context))
         }
         state = .closing
         backlog.removeAll()
-        context.fireChannelInactive()
     }
 
     /// Graceful shutdown: an idle connection closes now, a busy one after its current response.
@@ -88,6 +93,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
             context.close(promise: nil)
             return
         }
+        // The parser also reports a request cut short by the client leaving: nobody to answer.
+        guard context.channel.isActive else { return abandonReading(context: context) }
         switch state {
         case .closing: return
         case .waiting: backlog.append(.malformed(error))
@@ -124,7 +131,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
             let requestHead = InferenceAPI.RequestHead(
                 contentType: fields.contentType, contentLength: fields.contentLength, jsonLength: fields.jsonLength)
             switch api.begin(endpoint, model: model, head: requestHead) {
-            case .accepted(let started): call = started
+            case .accepted(let started):
+                call = started
+                logger.debug("request accepted", metadata: requestMetadata(head, context: context))
             case .refused(let response): return reject(head, response, context: context)
             }
             if fields.expectsContinue {
@@ -210,7 +219,11 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
     }
 
     private func respond(_ response: APIResponse, to head: HTTPRequestHead, context: ChannelHandlerContext, close: Bool) {
-        if response.status >= 400 { logFailure(response, head, context: context) }
+        if response.status >= 400 {
+            logFailure(response, head, context: context)
+        } else {
+            logger.debug("request answered", metadata: requestMetadata(head, context: context).merging(["status": "\(response.status)"]) { $1 })
+        }
         let connection: ResponseFraming.ConnectionHeader? =
             close ? .close : (head.version.minor == 0 ? .keepAlive : nil)
         var bytes = ResponseFraming.head(response, version: head.version, connection: connection, allocator: context.channel.allocator)
@@ -233,10 +246,17 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
     /// are errors; the caller's (4xx) are information. Echoed client text is escaped and shortened, so a
     /// request cannot break the line or flood the log.
     private func logFailure(_ response: APIResponse, _ head: HTTPRequestHead, context: ChannelHandlerContext) {
-        logger.log(level: response.status >= 500 ? .error : .info, "request failed", metadata: [
-            "status": "\(response.status)", "method": "\(Self.loggable(head.method.rawValue))", "path": "\(Self.loggable(head.uri))",
-            "error": "\(Self.loggable(response.errorMessage ?? ""))", "client": "\(context.channel.remoteAddress.map { "\($0)" } ?? "-")",
-        ])
+        var metadata = requestMetadata(head, context: context)
+        metadata["status"] = "\(response.status)"
+        metadata["error"] = "\(Self.loggable(response.errorMessage ?? ""))"
+        logger.log(level: response.status >= 500 ? .error : .info, "request failed", metadata: metadata)
+    }
+
+    /// At debug level every request is also logged when admitted (in flight), answered or abandoned:
+    /// an access log, off by default.
+    private func requestMetadata(_ head: HTTPRequestHead, context: ChannelHandlerContext) -> Logger.Metadata {
+        ["method": "\(Self.loggable(head.method.rawValue))", "path": "\(Self.loggable(head.uri))",
+         "client": "\(context.channel.remoteAddress.map { "\($0)" } ?? "-")"]
     }
 
     static func loggable(_ text: String, limit: Int = 512) -> String {
