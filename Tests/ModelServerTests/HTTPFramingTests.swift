@@ -30,10 +30,10 @@ import Testing
     }
 
     @Test func loggedClientTextStaysOnOneShortLine() {
-        #expect(HTTPConnectionHandler.loggable("unknown datatype 'a\nb\u{7}'") == "unknown datatype 'a\\nb\\u{07}'")
-        let long = HTTPConnectionHandler.loggable(String(repeating: "x", count: 10_000))
+        #expect(RequestLog.loggable("unknown datatype 'a\nb\u{7}'") == "unknown datatype 'a\\nb\\u{07}'")
+        let long = RequestLog.loggable(String(repeating: "x", count: 10_000))
         #expect(long.count == 513 && long.hasSuffix("…"))
-        #expect(HTTPConnectionHandler.loggable("ünïcode ok") == "ünïcode ok")
+        #expect(RequestLog.loggable("ünïcode ok") == "ünïcode ok")
     }
 }
 

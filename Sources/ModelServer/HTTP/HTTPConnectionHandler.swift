@@ -30,7 +30,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
 
     private let api: InferenceAPI
     private let endpoints: PlainEndpoints
-    private let logger: Logger
+    private let log: RequestLog
     private var state = State.idle
     private var backlog = CircularBuffer<Pipelined>()
     private var draining = false
@@ -42,7 +42,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
     init(api: InferenceAPI, endpoints: PlainEndpoints, logger: Logger) {
         self.api = api
         self.endpoints = endpoints
-        self.logger = logger
+        self.log = RequestLog(logger: logger)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -69,7 +69,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
     private func abandonReading(context: ChannelHandlerContext) {
         if case .reading(let head, _, let call?, _, _) = state {
             _ = call.abandon(.error(InferenceError(.badRequest, "the client closed the connection before sending the whole request")))
-            logger.debug("request abandoned", metadata: requestMetadata(head, context: context))
+            log.abandoned(head, context: context)
         }
         state = .closing
         backlog.removeAll()
@@ -133,7 +133,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
             switch api.begin(endpoint, model: model, head: requestHead) {
             case .accepted(let started):
                 call = started
-                logger.debug("request accepted", metadata: requestMetadata(head, context: context))
+                log.accepted(head, context: context)
             case .refused(let response): return reject(head, response, context: context)
             }
             if fields.expectsContinue {
@@ -219,11 +219,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
     }
 
     private func respond(_ response: APIResponse, to head: HTTPRequestHead, context: ChannelHandlerContext, close: Bool) {
-        if response.status >= 400 {
-            logFailure(response, head, context: context)
-        } else {
-            logger.debug("request answered", metadata: requestMetadata(head, context: context).merging(["status": "\(response.status)"]) { $1 })
-        }
+        log.answered(response, to: head, context: context)
         let connection: ResponseFraming.ConnectionHeader? =
             close ? .close : (head.version.minor == 0 ? .keepAlive : nil)
         var bytes = ResponseFraming.head(response, version: head.version, connection: connection, allocator: context.channel.allocator)
@@ -240,35 +236,6 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
         state = .closing
         backlog.removeAll()
         written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
-    }
-
-    /// One line per failed request: what the client was told, never the payload. Server faults (5xx)
-    /// are errors; the caller's (4xx) are information. Echoed client text is escaped and shortened, so a
-    /// request cannot break the line or flood the log.
-    private func logFailure(_ response: APIResponse, _ head: HTTPRequestHead, context: ChannelHandlerContext) {
-        var metadata = requestMetadata(head, context: context)
-        metadata["status"] = "\(response.status)"
-        metadata["error"] = "\(Self.loggable(response.errorMessage ?? ""))"
-        logger.log(level: response.status >= 500 ? .error : .info, "request failed", metadata: metadata)
-    }
-
-    /// At debug level every request is also logged when admitted (in flight), answered or abandoned:
-    /// an access log, off by default.
-    private func requestMetadata(_ head: HTTPRequestHead, context: ChannelHandlerContext) -> Logger.Metadata {
-        ["method": "\(Self.loggable(head.method.rawValue))", "path": "\(Self.loggable(head.uri))",
-         "client": "\(context.channel.remoteAddress.map { "\($0)" } ?? "-")"]
-    }
-
-    static func loggable(_ text: String, limit: Int = 512) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars.prefix(limit) {
-            if scalar.value < 0x20 || scalar.value == 0x7F {
-                result += scalar.escaped(asASCII: true)
-            } else {
-                result.unicodeScalars.append(scalar)
-            }
-        }
-        return text.unicodeScalars.count > limit ? result + "…" : result
     }
 
     /// The previous request is answered: serve what was pipelined behind it, then read again.
