@@ -8,11 +8,13 @@ import os
 import re
 import signal
 import socket
+import struct
 import subprocess
 import threading
 import time
 
 import numpy as np
+import pytest
 
 import models
 from server_support import SERVER, ModelServer, OutputWatch, free_port, metric, parse_metrics
@@ -88,7 +90,8 @@ def test_cuda_without_the_provider_is_a_startup_error(tmp_path):
     assert code != 0 and "CUDA execution provider" in server.logs()
 
 
-def test_a_client_leaving_mid_request_is_not_waited_for(tmp_path):
+@pytest.mark.parametrize("leaving", ["close", "reset"])
+def test_a_client_leaving_mid_request_is_not_waited_for(tmp_path, leaving):
     # With a 2 s batch delay, a request the batcher still expects would hold every later lone request for 2 s.
     server = ModelServer(tmp_path, models.mlp(tmp_path / "mlp.onnx"), args=["--max-batch-delay", "2s", "--log-level", "debug"])
     try:
@@ -97,6 +100,8 @@ def test_a_client_leaving_mid_request_is_not_waited_for(tmp_path):
                            b"Content-Length: 1000\r\n\r\n{\"inputs\": [")
             server.output.wait_line(lambda line: "request accepted" in line, 30, "the partial request to be announced")
             assert metric(parse_metrics(server.metrics()), "modelship_inflight_requests", model="m") == 1
+            if leaving == "reset":  # close with SO_LINGER 0: the server reads a reset, not an end of stream
+                client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         server.output.wait_line(lambda line: "request abandoned" in line, 30, "the abandoned request to be withdrawn")
         assert metric(parse_metrics(server.metrics()), "modelship_inflight_requests", model="m") == 0
         started = time.monotonic()

@@ -89,7 +89,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
     /// stream has no trustworthy request boundary after it. Other errors mean the connection is gone.
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         guard error is HTTPParserError else {
-            state = .closing
+            abandonReading(context: context) // e.g. a reset mid-body: the batcher must not wait for it
             context.close(promise: nil)
             return
         }
