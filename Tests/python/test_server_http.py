@@ -169,3 +169,16 @@ def test_each_failed_request_is_one_log_line_without_its_payload(model):
         assert server.stop() == 0
     failures = [text for text in server.logs().splitlines() if "request failed" in text]
     assert len(failures) == 1 and "123456" not in server.logs()
+
+
+def test_a_chunked_request_body_is_read_whole(server, model):
+    rows = [[2, 4, 6, 8]]
+    body = infer_request(rows).split(b"\r\n\r\n", 1)[1]
+    head = (b"POST /v2/models/mlp/infer HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n")
+    chunks = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (body[:7], body[7:30], body[30:])) + b"0\r\n\r\n"
+    sock, responses = connect(server)
+    with sock:
+        sock.sendall(head + chunks)
+        _, status, _, payload = responses.next()
+    assert status == 200 and np.allclose(outputs(payload), reference(model[1], rows).flatten(), atol=1e-5)
