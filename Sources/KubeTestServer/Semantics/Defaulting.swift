@@ -32,7 +32,7 @@ enum Defaulting {
             if let mismatch = check.mismatch {
                 throw APIError.badRequest("\(resource.kind) in version \"\(resource.version)\" cannot be handled as a \(resource.kind): \(mismatch)")
             }
-            if check.prunable { object = SchemaValidator(resource: resource).prune(object, schema: schema, isRoot: true) }
+            if check.prunable { SchemaValidator(resource: resource).prune(&object, schema: schema, isRoot: true) }
         }
     }
 

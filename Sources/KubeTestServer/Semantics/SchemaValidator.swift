@@ -25,44 +25,46 @@ struct SchemaValidator {
     // MARK: Unknown fields (fieldValidation)
 
     /// Paths of the fields pruning would drop ("spec.unknown"), for `fieldValidation=Strict|Warn`.
-    func unknownFields(_ value: JSONValue, schema: JSONValue, path: String = "", isRoot: Bool = true) -> [String] {
-        if schema["x-kubernetes-preserve-unknown-fields"]?.boolValue == true, schema["properties"] == nil { return [] }
+    func unknownFields(_ value: JSONValue, schema: JSONValue) -> [String] {
+        var unknown: [String] = []
+        var path = ValidationPath()
+        collectUnknownFields(value, schema: schema, path: &path, into: &unknown, isRoot: true)
+        return unknown
+    }
+
+    private func collectUnknownFields(_ value: JSONValue, schema: JSONValue, path: inout ValidationPath, into unknown: inout [String],
+                                      isRoot: Bool = false) {
+        if schema["x-kubernetes-preserve-unknown-fields"]?.boolValue == true, schema["properties"] == nil { return }
         switch value {
         case .object(let object):
             let properties = schema["properties"]?.objectValue
             let additional = schema["additionalProperties"]
             let preserve = schema["x-kubernetes-preserve-unknown-fields"]?.boolValue == true
-            var unknown: [String] = []
             for (key, child) in object.sorted(by: { $0.key < $1.key }) {
                 if isRoot, Self.isTypeOrMetadata(key) { continue }
-                let childPath = join(path, key)
+                path.steps.append(.key(key))
                 if let childSchema = properties?[key] {
-                    unknown += unknownFields(child, schema: childSchema, path: childPath, isRoot: false)
+                    collectUnknownFields(child, schema: childSchema, path: &path, into: &unknown)
                 } else if let additional, case .object = additional {
-                    unknown += unknownFields(child, schema: additional, path: childPath, isRoot: false)
+                    collectUnknownFields(child, schema: additional, path: &path, into: &unknown)
                 } else if additional?.boolValue != true && !preserve {
-                    unknown.append(childPath)
+                    unknown.append(path.text)
                 }
+                path.steps.removeLast()
             }
-            return unknown
         case .array(let array):
-            guard let items = schema["items"] else { return [] }
-            return array.enumerated().flatMap { index, element in
-                unknownFields(element, schema: items, path: "\(path)[\(index)]", isRoot: false)
+            guard let items = schema["items"] else { return }
+            for (index, element) in array.enumerated() {
+                path.steps.append(.index(index))
+                collectUnknownFields(element, schema: items, path: &path, into: &unknown)
+                path.steps.removeLast()
             }
         default:
-            return []
+            return
         }
     }
 
     // MARK: Pruning
-
-    /// Pruned copy of `value` (see the in-place form).
-    func prune(_ value: JSONValue, schema: JSONValue, isRoot: Bool = false) -> JSONValue {
-        var pruned = value
-        prune(&pruned, schema: schema, isRoot: isRoot)
-        return pruned
-    }
 
     /// Drops the fields `schema` does not know, in place: objects are rebuilt only where a field goes.
     func prune(_ value: inout JSONValue, schema: JSONValue, isRoot: Bool = false) {
@@ -189,8 +191,6 @@ struct SchemaValidator {
             break
         }
     }
-
-    func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     func checkType(_ value: JSONValue, schema: JSONValue, path: ValidationPath, causes: inout [APIStatus.Cause]) -> Bool {
         if schema["x-kubernetes-int-or-string"]?.boolValue == true {
