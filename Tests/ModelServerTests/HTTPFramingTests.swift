@@ -20,13 +20,18 @@ import Testing
     @Test func responsesCarryStatusHeadersLengthAndConnection() {
         let body = ByteBuffer(string: "{\"ok\":true}")
         var response = APIResponse(status: 429, headers: [("Content-Type", "application/json"), ("Retry-After", "1")], body: body)
-        let head = ResponseFraming.head(response, version: .http1_1, connection: .close, allocator: ByteBufferAllocator())
-        #expect(String(buffer: head) == "HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
-            + "Content-Length: 11\r\nConnection: close\r\n\r\n")
+        let framed = ResponseFraming.frame(response, version: .http1_1, connection: .close, allocator: ByteBufferAllocator())
+        #expect(String(buffer: framed.head) == "HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
+            + "Content-Length: 11\r\nConnection: close\r\n\r\n{\"ok\":true}")
+        #expect(framed.separateBody == nil)
         response.status = 200
         response.headers = []
-        let kept = ResponseFraming.head(response, version: .http1_0, connection: .keepAlive, allocator: ByteBufferAllocator())
-        #expect(String(buffer: kept) == "HTTP/1.0 200 OK\r\nContent-Length: 11\r\nConnection: keep-alive\r\n\r\n")
+        let kept = ResponseFraming.frame(response, version: .http1_0, connection: .keepAlive, allocator: ByteBufferAllocator())
+        #expect(String(buffer: kept.head) == "HTTP/1.0 200 OK\r\nContent-Length: 11\r\nConnection: keep-alive\r\n\r\n{\"ok\":true}")
+        response.body = ByteBuffer(repeating: UInt8(ascii: "x"), count: ResponseFraming.inlineBodyLimit + 1)
+        let large = ResponseFraming.frame(response, version: .http1_1, connection: nil, allocator: ByteBufferAllocator())
+        #expect(String(buffer: large.head) == "HTTP/1.1 200 OK\r\nContent-Length: \(ResponseFraming.inlineBodyLimit + 1)\r\n\r\n")
+        #expect(large.separateBody?.readableBytes == ResponseFraming.inlineBodyLimit + 1)
     }
 
     @Test func loggedClientTextStaysOnOneShortLine() {

@@ -222,15 +222,13 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
         log.answered(response, to: head, context: context)
         let connection: ResponseFraming.ConnectionHeader? =
             close ? .close : (head.version.minor == 0 ? .keepAlive : nil)
-        var bytes = ResponseFraming.head(response, version: head.version, connection: connection, allocator: context.channel.allocator)
+        let framed = ResponseFraming.frame(response, version: head.version, connection: connection, allocator: context.channel.allocator)
         let written = close ? context.eventLoop.makePromise(of: Void.self) : nil
-        if response.body.readableBytes <= ResponseFraming.inlineBodyLimit {
-            var body = response.body
-            bytes.writeBuffer(&body)
-            context.writeAndFlush(wrapOutboundOut(bytes), promise: written)
+        if let body = framed.separateBody {
+            context.write(wrapOutboundOut(framed.head), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(body), promise: written)
         } else {
-            context.write(wrapOutboundOut(bytes), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(response.body), promise: written)
+            context.writeAndFlush(wrapOutboundOut(framed.head), promise: written)
         }
         guard let written else { return }
         state = .closing

@@ -9,10 +9,11 @@ enum ResponseFraming {
     /// second buffer of the same write, without a copy.
     static let inlineBodyLimit = 16 * 1024
 
-    /// The head of `response`; `connection` is the `Connection` header to send, if any.
-    static func head(
+    /// The bytes of `response`: the head with the body behind it, or, for a large body, the head alone and
+    /// the body as a second buffer. `connection` is the `Connection` header to send, if any.
+    static func frame(
         _ response: APIResponse, version: HTTPVersion, connection: ConnectionHeader?, allocator: ByteBufferAllocator
-    ) -> ByteBuffer {
+    ) -> (head: ByteBuffer, separateBody: ByteBuffer?) {
         let bodyBytes = response.body.readableBytes
         let inline = bodyBytes <= inlineBodyLimit
         var buffer = allocator.buffer(capacity: 160 + (inline ? bodyBytes : 0))
@@ -33,7 +34,10 @@ enum ResponseFraming {
         case nil: break
         }
         buffer.writeStaticString("\r\n")
-        return buffer
+        guard inline else { return (buffer, response.body) }
+        var body = response.body
+        buffer.writeBuffer(&body)
+        return (buffer, nil)
     }
 
     /// `100 Continue`, for clients that wait for it before sending a body.
