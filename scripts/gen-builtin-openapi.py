@@ -27,7 +27,7 @@ ROOTS = [
     "io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler", "io.k8s.api.coordination.v1.Lease",
     "io.k8s.api.networking.v1.NetworkPolicy", "io.k8s.api.policy.v1.PodDisruptionBudget",
     "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition",
-    "io.k8s.api.autoscaling.v1.Scale",
+    "io.k8s.api.autoscaling.v1.Scale", "io.k8s.api.core.v1.Endpoints", "io.k8s.api.discovery.v1.EndpointSlice",
 ]
 # Defaults kube-apiserver's OpenAPI declares (`+default=` markers) that the source drops; server-side apply
 # needs them to name list elements whose key field is omitted.

@@ -36,6 +36,9 @@ public final class EmbeddedAPIServer: Sendable {
         public var certificateAddresses = ["127.0.0.1"]
         /// The simulated cluster controllers (Deployments, Jobs, CronJobs, HPAs); nil runs none.
         public var simulation: ClusterSimulation.Configuration? = .init()
+        /// The data plane: a kubelet that runs pods of mapped images as processes, with EndpointSlices and a
+        /// Service proxy. nil: every pod is a record, as before.
+        public var kubelet: LocalKubelet.Configuration?
         public var logger = Logger(label: "modelship.embedded-apiserver")
         public init() {}
     }
@@ -86,6 +89,8 @@ public final class EmbeddedAPIServer: Sendable {
     public let faults = FaultInjector()
     /// Hooks into the simulated controllers: make Deployments fail, decide Job outcomes, trigger CronJobs.
     public let simulation: ClusterSimulation
+    /// Runs pods of mapped images, when the configuration asks for a data plane.
+    public let kubelet: LocalKubelet?
     let configuration: Configuration
     private let running = Mutex<(task: Task<Void, any Error>, group: ServiceGroup)?>(nil)
 
@@ -93,7 +98,13 @@ public final class EmbeddedAPIServer: Sendable {
         self.configuration = configuration
         let store = store ?? ClusterStore(historyCapacity: configuration.historyCapacity)
         self.store = store
-        self.simulation = ClusterSimulation(store: store, configuration: configuration.simulation ?? .init())
+        let kubelet = configuration.kubelet.map { LocalKubelet(store: store, configuration: $0) }
+        self.kubelet = kubelet
+        if let kubelet {
+            store.setKubelet { kubelet.runs($0) }
+            store.setServiceNetwork(prefix: kubelet.configuration.serviceNetworkPrefix)
+        }
+        self.simulation = ClusterSimulation(store: store, configuration: configuration.simulation ?? .init(), kubelet: kubelet)
     }
 
     /// Starts listening and returns once the port is bound.
@@ -104,10 +115,11 @@ public final class EmbeddedAPIServer: Sendable {
         let configuration = self.configuration
         let store = self.store
         let faults = self.faults
+        let kubelet = self.kubelet
         let simulationAdmin = SimulationAdmin(simulation: simulation, enabled: configuration.simulation != nil)
         let addressBox = Mutex<String>("")
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
-            let handler = APIHandler(store: store, faults: faults, simulation: simulationAdmin, token: configuration.token,
+            let handler = APIHandler(store: store, faults: faults, simulation: simulationAdmin, kubelet: kubelet, token: configuration.token,
                                      address: addressBox.withLock { $0 },
                                      bookmarkInterval: configuration.bookmarkInterval, logger: configuration.logger)
             return try await HTTPBridge.respond(to: request, handler: handler, maxBodySize: configuration.maxBodySize)
@@ -133,6 +145,7 @@ public final class EmbeddedAPIServer: Sendable {
             logger: configuration.logger)
         var services: [any ServiceLifecycle.Service] = [app]
         if configuration.simulation != nil { services.append(SimulationService(simulation: simulation)) }
+        if let kubelet { services.append(DataPlaneService(kubelet: kubelet, store: store, logger: configuration.logger)) }
         let group = ServiceGroup(configuration: .init(services: services, logger: configuration.logger))
         let task = Task { try await group.run() }
         running.withLock { $0 = (task, group) }
@@ -178,6 +191,27 @@ extension EmbeddedAPIServer {
             await client.shutdown()
             await server.stop()
             throw error
+        }
+    }
+}
+
+/// Runs the kubelet, the endpoints controllers and the Service proxy as part of the server's service group.
+struct DataPlaneService: ServiceLifecycle.Service {
+    let kubelet: LocalKubelet
+    let store: ClusterStore
+    let logger: Logger
+
+    func run() async throws {
+        let endpoints = EndpointsController(store: store)
+        let loop = ReconcileLoop(delay: .milliseconds(10)) { endpoints.reconcile($0) }
+        let proxy = ServiceProxy(store: store, logger: logger)
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await kubelet.run() }
+                group.addTask { await loop.follow(store, EndpointsController.services) }
+                group.addTask { await loop.follow(store, KubeletContext.pods) { endpoints.services(affectedBy: $0) } }
+                group.addTask { await proxy.run() }
+            }
         }
     }
 }

@@ -8,7 +8,7 @@ import Logging
 struct DevCluster: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "modelship-dev-cluster",
-        abstract: "Run Modelship's embedded Kubernetes API server (no etcd, no nodes) for local development and demos.")
+        abstract: "Run Modelship's embedded Kubernetes API server (no etcd) for local development and demos; with --run-image, a local kubelet and Service proxy run pods of those images as processes.")
 
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
@@ -25,6 +25,23 @@ struct DevCluster: AsyncParsableCommand {
     @Option(help: "Events kept for watch resumption before resourceVersions expire with 410 Gone.")
     var historyCapacity = 10_000
 
+    @Option(name: .customLong("run-image"), parsing: .singleValue,
+            help: "IMAGE=EXECUTABLE: pods of this image (a repository matches every tag) run as processes of the executable, on their own loopback addresses; repeatable. Without any, pods are only simulated.")
+    var runImages: [String] = []
+
+    @Option(name: .customLong("image-env"), parsing: .singleValue,
+            help: "IMAGE=NAME=VALUE: an environment variable the mapped image declares (its Dockerfile's ENV); repeatable.")
+    var imageEnvironment: [String] = []
+
+    @Option(help: "Where pods' volumes and termination messages live (default: a new directory under the temporary directory).")
+    var podDirectory: String?
+
+    @Option(help: "The pods' loopback /16, as its first two octets.")
+    var podNetwork = "127.1"
+
+    @Option(help: "The Services' loopback /16 (ClusterIPs), as its first two octets.")
+    var serviceNetwork = "127.2"
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -40,6 +57,13 @@ struct DevCluster: AsyncParsableCommand {
         configuration.token = insecure ? nil : configuration.token
         configuration.historyCapacity = historyCapacity
         configuration.logger = logger
+        if !runImages.isEmpty {
+            let images = try ImageMap.parse(run: runImages, environment: imageEnvironment)
+            var kubelet = LocalKubelet.Configuration(images: images, directory: podDirectory)
+            kubelet.podNetworkPrefix = podNetwork
+            kubelet.serviceNetworkPrefix = serviceNetwork
+            configuration.kubelet = kubelet
+        }
         let server = EmbeddedAPIServer(configuration: configuration)
         let endpoint = try await server.start()
         let url = URL(fileURLWithPath: kubeconfig)

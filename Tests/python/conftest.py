@@ -1,4 +1,5 @@
 """Starts the embedded control plane (modelship-dev-cluster) for tests that drive it with real clients."""
+import itertools
 import os
 import pathlib
 import subprocess
@@ -9,12 +10,34 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 BIN = ROOT / ".build" / "debug"
 
 
+SERVER_IMAGE = "ghcr.io/modelship/modelship-server"
+# The data plane as tests and the demo run it: the server image and a Python image run as local processes.
+# The server image declares where it writes its termination message, and listens on the pod's address.
+LIVE_IMAGES = [
+    "--run-image", f"{SERVER_IMAGE}={BIN / 'modelship-server'}",
+    "--image-env", f"{SERVER_IMAGE}=MODELSHIP_TERMINATION_LOG=/dev/termination-log",
+    "--image-env", f"{SERVER_IMAGE}=MODELSHIP_HOST=$(POD_IP)",
+    "--run-image", "python=/usr/bin/python3",
+]
+
+
+_networks = itertools.count()
+
+
+def live_images():
+    """LIVE_IMAGES with loopback networks of their own, so that several live dev clusters can run at once."""
+    index = next(_networks) % 60
+    return [*LIVE_IMAGES, "--pod-network", f"127.{10 + 2 * index}", "--service-network", f"127.{11 + 2 * index}"]
+
+
 class DevCluster:
-    def __init__(self, tmp: pathlib.Path):
+    def __init__(self, tmp: pathlib.Path, args=()):
         self.kubeconfig = tmp / "kubeconfig"
         self.log = open(tmp / "dev-cluster.log", "w+")
+        self.pod_directory = tmp / "pods"
         self.process = subprocess.Popen(
-            [str(BIN / "modelship-dev-cluster"), "--port", "0", "--kubeconfig", str(self.kubeconfig), "--log-level", "warning"],
+            [str(BIN / "modelship-dev-cluster"), "--port", "0", "--kubeconfig", str(self.kubeconfig), "--log-level", "warning",
+             "--pod-directory", str(self.pod_directory), *args],
             stdout=subprocess.PIPE, stderr=self.log, text=True)
         # The server prints "export KUBECONFIG=..." on stdout once it listens and the kubeconfig is written.
         line = self.process.stdout.readline()
@@ -23,12 +46,15 @@ class DevCluster:
             self.log.seek(0)
             raise RuntimeError("modelship-dev-cluster did not start:\n" + self.log.read())
 
-    def kubectl(self, *args, input=None, check=True, timeout=30):
+    def kubectl(self, *args, input=None, check=True, timeout=150):
         env = dict(os.environ, KUBECONFIG=str(self.kubeconfig))
         result = subprocess.run(["kubectl", *args], input=input, capture_output=True, text=True, env=env, timeout=timeout)
         if check and result.returncode != 0:
             raise AssertionError(f"kubectl {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
         return result
+
+    def env(self):
+        return dict(os.environ, KUBECONFIG=str(self.kubeconfig))
 
     def stop(self):
         self.process.terminate()

@@ -7,6 +7,7 @@ struct APIHandler: Sendable {
     let store: ClusterStore
     let faults: FaultInjector
     let simulation: SimulationAdmin
+    let kubelet: LocalKubelet?
     let token: String?
     let address: String
     let bookmarkInterval: Duration
@@ -56,6 +57,9 @@ struct APIHandler: Sendable {
             return try discoveryList(group: segments[1], version: segments[2])
         }
         guard let apiPath = APIPath(path) else { throw notFound(path) }
+        if apiPath.group.isEmpty, apiPath.plural == "pods", apiPath.subresource == "log", let namespace = apiPath.namespace, let name = apiPath.name {
+            return try await PodLogs(store: store, kubelet: kubelet, request: request, namespace: namespace, name: name).respond()
+        }
         guard let resource = store.resource(group: apiPath.group, version: apiPath.version, plural: apiPath.plural) else {
             throw notFound(path)
         }

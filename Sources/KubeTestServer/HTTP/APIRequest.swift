@@ -99,6 +99,8 @@ struct APIResponse: Sendable {
     var body: JSONValue?
     var headers: [(String, String)] = []
     var watch: WatchResponse?
+    /// A body written as it comes (followed logs); the connection closes after it.
+    var stream: AsyncStream<[UInt8]>?
 
     static func json(_ body: JSONValue, status: Int = 200) -> APIResponse { APIResponse(status: status, body: body) }
 

@@ -43,6 +43,15 @@ enum HTTPBridge {
                 }
             })
         }
+        if let stream = response.stream {
+            fields[.connection] = "close"
+            return Response(status: status, headers: fields, body: ResponseBody { writer in
+                try await request.body.consumeWithInboundCloseHandler { _ in
+                    for await chunk in stream { try await writer.write(ByteBuffer(bytes: chunk)) }
+                    try await writer.finish(nil)
+                } onInboundClosed: {}
+            })
+        }
         let bytes: [UInt8]
         if case .string(let text)? = response.body {
             fields[.contentType] = "text/plain; charset=utf-8"

@@ -45,12 +45,19 @@ struct ObjectEndpoints {
         case "delete": return try delete()
         case "deletecollection":
             let deleted = try store.deleteCollection(resourceKey: resource.key, namespace: path.namespace,
-                                                     labelSelector: try request.labelSelector, fieldSelector: try request.fieldSelector,
+                                                     labelSelector: try request.labelSelector, fieldSelector: try fieldSelector(),
                                                      request: try deleteRequest())
             return .json(listBody(deleted, resourceVersion: String(store.currentRevision)))
         default:
             throw APIError.methodNotAllowed("the server does not allow this method on the requested resource")
         }
+    }
+
+    /// The request's field selector, refused (400) when it names a field this kind cannot be selected by.
+    func fieldSelector() throws(APIError) -> FieldSelector? {
+        let selector = try request.fieldSelector
+        try FieldLabels.check(selector, for: resource)
+        return selector
     }
 
     func subresource() throws(APIError) -> ClusterStore.Subresource? {
@@ -78,7 +85,7 @@ struct ObjectEndpoints {
     func list() throws(APIError) -> APIResponse {
         let limit = request.query["limit"].flatMap(Int.init)
         let result = try store.list(resourceKey: resource.key, namespace: path.namespace, labelSelector: try request.labelSelector,
-                                    fieldSelector: try request.fieldSelector, limit: limit, continueToken: request.query["continue"])
+                                    fieldSelector: try fieldSelector(), limit: limit, continueToken: request.query["continue"])
         if TableConverter.wantsTable(request.header("accept")) {
             return .json(TableConverter.table(for: resource, objects: result.items, includeObject: request.query["includeObject"],
                                               resourceVersion: result.resourceVersion, continueToken: result.continueToken))
@@ -102,7 +109,7 @@ struct ObjectEndpoints {
         let handle: WatchHandle
         do {
             handle = try store.watch(resourceKey: resource.key, namespace: path.namespace, labelSelector: try request.labelSelector,
-                                     fieldSelector: try request.fieldSelector, resourceVersion: request.query["resourceVersion"])
+                                     fieldSelector: try fieldSelector(), resourceVersion: request.query["resourceVersion"])
         } catch where error.code == 410 {
             // As kube-apiserver: the watch opens, then reports 410 Gone as an ERROR event.
             let (stream, continuation) = AsyncStream<WatchMessage>.makeStream()
@@ -221,6 +228,9 @@ struct ObjectEndpoints {
         }
         options.preconditionUID = body?[path: ["preconditions", "uid"]]?.stringValue
         options.preconditionResourceVersion = body?[path: ["preconditions", "resourceVersion"]]?.stringValue
+        if let grace = request.query["gracePeriodSeconds"].flatMap({ Int64($0) }) ?? body?["gracePeriodSeconds"]?.intValue {
+            options.gracePeriodSeconds = grace
+        }
         options.dryRun = request.isDryRun || body?["dryRun"]?.arrayValue?.contains("All") == true
         return options
     }

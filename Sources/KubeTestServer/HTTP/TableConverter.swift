@@ -40,6 +40,7 @@ enum TableConverter {
     }
 
     static func cell(_ column: PrinterColumn, _ object: JSONValue, now: Date) -> JSONValue {
+        if let computed = PodColumns.cell(column.jsonPath, object, now: now) { return computed }
         let values = JSONPathLite.evaluate(column.jsonPath, in: object)
         guard let first = values.first else { return column.type == "date" ? "<unknown>" : .null }
         if column.type == "date", let stamp = first.stringValue, let date = KubeTime.parse(stamp) {

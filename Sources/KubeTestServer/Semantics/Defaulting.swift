@@ -11,7 +11,9 @@ enum Defaulting {
         case ("", "namespaces"): namespace(&object)
         case ("", "services"): service(&object, previous: previous, state: &state)
         case ("", "secrets"): secret(&object)
-        case ("", "pods"): podSpec(&object, at: ["spec"])
+        case ("", "pods"):
+            podSpec(&object, at: ["spec"])
+            if previous == nil { PodQOS.initialStatus(&object) }
         case ("apps", "deployments"): deployment(&object)
         case ("apps", "replicasets"): podSpec(&object, at: ["spec", "template", "spec"])
         case ("batch", "jobs"): job(&object, at: ["spec"], uid: object[path: ["metadata", "uid"]]?.stringValue)
@@ -58,7 +60,7 @@ enum Defaulting {
                 } else {
                     state.nextClusterIP += 1
                     let n = state.nextClusterIP
-                    object[path: ["spec", "clusterIP"]] = .string("10.96.\(n / 256 % 256).\(n % 256)")
+                    object[path: ["spec", "clusterIP"]] = .string("\(state.serviceNetworkPrefix).\(n / 256 % 256).\(n % 256)")
                 }
             }
             if object[path: ["spec", "clusterIPs"]] == nil, let ip = object[path: ["spec", "clusterIP"]] {

@@ -40,21 +40,28 @@ public final class ClusterSimulation: Sendable {
     let cronJobs: ReconcileLoop
     let hpas: ReconcileLoop
 
-    public init(store: ClusterStore, configuration: Configuration = .init()) {
+    /// Runs the pods of mapped images; nil: every pod is simulated.
+    let kubelet: LocalKubelet?
+
+    public init(store: ClusterStore, configuration: Configuration = .init(), kubelet: LocalKubelet? = nil) {
         self.store = store
         self.configuration = configuration
+        self.kubelet = kubelet
         let hooks = self.hooks
         deployments = ReconcileLoop(delay: configuration.readyDelay) { key in
-            DeploymentSimulator(store: store, hooks: hooks).reconcile(key)
+            DeploymentSimulator(store: store, hooks: hooks, kubelet: kubelet).reconcile(key)
+            return nil
         }
         jobs = ReconcileLoop(delay: configuration.jobDuration) { key in
-            JobSimulator(store: store, hooks: hooks).reconcile(key)
+            JobSimulator(store: store, hooks: hooks, kubelet: kubelet).reconcile(key)
         }
         cronJobs = ReconcileLoop(delay: .milliseconds(10)) { key in
             CronJobSimulator(store: store).reconcile(key, trigger: false)
+            return nil
         }
         hpas = ReconcileLoop(delay: .milliseconds(50)) { key in
             HPASimulator(store: store, hooks: hooks).reconcile(key)
+            return nil
         }
     }
 
@@ -102,9 +109,16 @@ public final class ClusterSimulation: Sendable {
             let store = self.store
             if configuration.deployments {
                 group.addTask { await self.deployments.follow(store, .init(group: "apps", plural: "deployments")) }
+                if kubelet != nil {
+                    // Pods a kubelet runs change state on their own: their Deployment follows.
+                    group.addTask { await self.deployments.follow(store, DeploymentSimulator.pods) { SimulationObjects.owners(of: $0, kind: "Deployment", in: store) } }
+                }
             }
             if configuration.jobs {
                 group.addTask { await self.jobs.follow(store, .init(group: "batch", plural: "jobs")) }
+                if kubelet != nil {
+                    group.addTask { await self.jobs.follow(store, DeploymentSimulator.pods) { SimulationObjects.owners(of: $0, kind: "Job", in: store) } }
+                }
             }
             if configuration.cronJobs {
                 group.addTask { await self.cronJobs.follow(store, .init(group: "batch", plural: "cronjobs")) }
@@ -125,14 +139,15 @@ public final class ClusterSimulation: Sendable {
 
 /// Runs a reconcile for each changed object, once per burst of changes, after a delay. Reconciles of
 /// different objects run in parallel, outside the actor; one object is never reconciled twice at once.
+/// A reconcile may ask to run again after a while (a deadline), whatever changes.
 actor ReconcileLoop {
     let delay: Duration
-    let body: @Sendable (ObjectKey) -> Void
+    let body: @Sendable (ObjectKey) -> Duration?
     private var pending: Set<ObjectKey> = []
     private var running: Set<ObjectKey> = []
     private var dirty: Set<ObjectKey> = []
 
-    init(delay: Duration, body: @escaping @Sendable (ObjectKey) -> Void) {
+    init(delay: Duration, body: @escaping @Sendable (ObjectKey) -> Duration?) {
         self.delay = delay
         self.body = body
     }
@@ -148,8 +163,12 @@ actor ReconcileLoop {
         Task {
             try? await Task.sleep(for: delay)
             await self.begin(key)
-            body(key)
+            let again = body(key)
             await self.end(key)
+            if let again {
+                try? await Task.sleep(for: again)
+                await self.schedule(key)
+            }
         }
     }
 

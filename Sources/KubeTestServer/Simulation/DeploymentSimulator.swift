@@ -3,7 +3,8 @@ import KubeClient
 import Synchronization
 
 /// The Deployment and ReplicaSet controllers, simulated: one ReplicaSet per pod-template hash, Pods as
-/// objects (no processes), and status the way kube-controller-manager writes it.
+/// objects that a `LocalKubelet` runs when their images are mapped, and status the way kube-controller-manager
+/// writes it.
 struct DeploymentSimulator {
     static let deployments = ResourceKey(group: "apps", plural: "deployments")
     static let replicaSets = ResourceKey(group: "apps", plural: "replicasets")
@@ -11,6 +12,8 @@ struct DeploymentSimulator {
 
     let store: ClusterStore
     let hooks: SimulationHooks
+    /// Pods it runs become ready by their probes, not at once.
+    let kubelet: LocalKubelet?
 
     func reconcile(_ key: ObjectKey) {
         guard let deployment = try? store.get(resourceKey: Self.deployments, namespace: key.namespace, name: key.name),
@@ -23,21 +26,23 @@ struct DeploymentSimulator {
         let template = deployment[path: ["spec", "template"]] ?? [:]
         let hash = Self.templateHash(template)
         let currentName = "\(key.name)-\(hash)"
+        let live = kubelet?.runs(podSpec: template["spec"] ?? [:]) == true
         let owned = SimulationObjects.owned(by: uid, in: store, Self.replicaSets, namespace: key.namespace)
         if !paused, !owned.contains(where: { $0[path: ["metadata", "name"]]?.stringValue == currentName }) {
-            createReplicaSet(named: currentName, hash: hash, for: deployment, template: template, replicas: replicas,
+            createReplicaSet(named: currentName, hash: hash, for: deployment, template: template, replicas: live ? 0 : replicas,
                              revision: owned.count + 1)
         }
+        let replicaSets = SimulationObjects.owned(by: uid, in: store, Self.replicaSets, namespace: key.namespace)
+        let desired = live ? rollingTargets(deployment, replicaSets, currentName: currentName, replicas: replicas)
+            : Dictionary(uniqueKeysWithValues: replicaSets.map { ($0[path: ["metadata", "name"]]?.stringValue ?? "", $0[path: ["metadata", "name"]]?.stringValue == currentName ? replicas : 0) })
         var ready = 0
         var updated = 0
         var total = 0
-        for replicaSet in SimulationObjects.owned(by: uid, in: store, Self.replicaSets, namespace: key.namespace) {
+        for replicaSet in replicaSets {
             let name = replicaSet[path: ["metadata", "name"]]?.stringValue ?? ""
-            let isCurrent = name == currentName
-            let desired = isCurrent ? replicas : 0
-            let counts = syncPods(of: replicaSet, desired: desired, failure: failure)
+            let counts = syncPods(of: replicaSet, desired: desired[name] ?? 0, failure: failure, live: live)
             total += counts.total
-            if isCurrent {
+            if name == currentName {
                 ready += counts.ready
                 updated += counts.total
             }
@@ -71,7 +76,7 @@ struct DeploymentSimulator {
     }
 
     /// Makes the ReplicaSet's pods match `desired` and sets their status; returns (total, ready).
-    func syncPods(of replicaSet: JSONValue, desired: Int, failure: (reason: String, message: String)?) -> (total: Int, ready: Int) {
+    func syncPods(of replicaSet: JSONValue, desired: Int, failure: (reason: String, message: String)?, live: Bool) -> (total: Int, ready: Int) {
         let namespace = replicaSet[path: ["metadata", "namespace"]]?.stringValue ?? ""
         let name = replicaSet[path: ["metadata", "name"]]?.stringValue ?? ""
         guard let uid = replicaSet[path: ["metadata", "uid"]]?.stringValue else { return (0, 0) }
@@ -82,7 +87,10 @@ struct DeploymentSimulator {
                 return updated
             }
         }
+        // Terminating pods no longer count; scale-down takes pods that are not ready first.
         var pods = SimulationObjects.owned(by: uid, in: store, Self.pods, namespace: namespace)
+            .filter { $0[path: ["metadata", "deletionTimestamp"]] == nil }
+            .sorted { Self.isReady($0) && !Self.isReady($1) }
         while pods.count > desired, let pod = pods.popLast() {
             _ = try? store.delete(resourceKey: Self.pods, namespace: namespace, name: pod[path: ["metadata", "name"]]?.stringValue ?? "")
         }
@@ -91,7 +99,10 @@ struct DeploymentSimulator {
             pods.append(pod)
         }
         var ready = 0
-        for pod in pods {
+        for pod in pods where live {
+            if Self.isReady(pod) { ready += 1 }
+        }
+        for pod in pods where !live {
             let podName = pod[path: ["metadata", "name"]]?.stringValue ?? ""
             let status = failure.map { PodStatusFactory.waiting(pod, reason: $0.reason, message: $0.message) } ?? PodStatusFactory.running(pod)
             if failure == nil { ready += 1 }
@@ -104,6 +115,46 @@ struct DeploymentSimulator {
         ]
         SimulationObjects.setStatus(store, Self.replicaSets, namespace: namespace, name: name, rsStatus)
         return (pods.count, ready)
+    }
+
+    static func isReady(_ pod: JSONValue) -> Bool {
+        pod[path: ["status", "conditions"]]?.arrayValue?.contains { $0["type"] == "Ready" && $0["status"] == "True" } == true
+    }
+
+    /// The replica count of each ReplicaSet in the next step of the Deployment's strategy (pods that a kubelet
+    /// runs take time to become ready, so a rollout proceeds as kube-controller-manager's does).
+    func rollingTargets(_ deployment: JSONValue, _ replicaSets: [JSONValue], currentName: String, replicas: Int) -> [String: Int] {
+        func name(_ replicaSet: JSONValue) -> String { replicaSet[path: ["metadata", "name"]]?.stringValue ?? "" }
+        func counts(_ replicaSet: JSONValue) -> RollingUpdate.ReplicaSetCounts {
+            let namespace = replicaSet[path: ["metadata", "namespace"]]?.stringValue ?? ""
+            let pods = SimulationObjects.owned(by: replicaSet[path: ["metadata", "uid"]]?.stringValue ?? "", in: store, Self.pods, namespace: namespace)
+                .filter { $0[path: ["metadata", "deletionTimestamp"]] == nil }
+            return .init(replicas: Int(replicaSet[path: ["spec", "replicas"]]?.intValue ?? 0), available: pods.filter(Self.isReady).count)
+        }
+        let old = replicaSets.filter { name($0) != currentName }.sorted {
+            Int($0[path: ["metadata", "annotations", "deployment.kubernetes.io/revision"]]?.stringValue ?? "") ?? 0
+                < Int($1[path: ["metadata", "annotations", "deployment.kubernetes.io/revision"]]?.stringValue ?? "") ?? 0
+        }
+        guard let current = replicaSets.first(where: { name($0) == currentName }) else {
+            return Dictionary(uniqueKeysWithValues: old.map { (name($0), Int($0[path: ["spec", "replicas"]]?.intValue ?? 0)) })
+        }
+        var targets: [String: Int] = [:]
+        if deployment[path: ["spec", "strategy", "type"]]?.stringValue == "Recreate" {
+            let oldPods = old.reduce(0) { total, replicaSet in
+                total + SimulationObjects.owned(by: replicaSet[path: ["metadata", "uid"]]?.stringValue ?? "", in: store, Self.pods,
+                                                namespace: replicaSet[path: ["metadata", "namespace"]]?.stringValue ?? "").count
+            }
+            for replicaSet in old { targets[name(replicaSet)] = 0 }
+            targets[currentName] = oldPods == 0 ? replicas : 0
+            return targets
+        }
+        let rolling = deployment[path: ["spec", "strategy", "rollingUpdate"]]
+        func text(_ value: JSONValue?) -> String? { value?.stringValue ?? value?.intValue.map { String($0) } }
+        let step = RollingUpdate(replicas: replicas, maxSurge: text(rolling?["maxSurge"]), maxUnavailable: text(rolling?["maxUnavailable"]))
+            .step(new: counts(current), old: old.map(counts))
+        targets[currentName] = step.new
+        for (replicaSet, value) in zip(old, step.old) { targets[name(replicaSet)] = value }
+        return targets
     }
 
     func createPod(for replicaSet: JSONValue) -> JSONValue? {
@@ -206,6 +257,19 @@ enum PodStatusFactory {
 
 /// Small helpers the simulators share.
 enum SimulationObjects {
+    /// The controller of kind `kind` above a pod: its Job, or its ReplicaSet's Deployment.
+    static func owners(of pod: JSONValue, kind: String, in store: ClusterStore) -> [ObjectKey] {
+        let namespace = pod[path: ["metadata", "namespace"]]?.stringValue ?? ""
+        guard let owner = pod[path: ["metadata", "ownerReferences"]]?.arrayValue?.first(where: { $0["controller"]?.boolValue == true }),
+            let ownerName = owner["name"]?.stringValue
+        else { return [] }
+        if owner["kind"]?.stringValue == kind { return [ObjectKey(namespace: namespace, name: ownerName)] }
+        guard kind == "Deployment", owner["kind"] == "ReplicaSet",
+            let replicaSet = try? store.get(resourceKey: DeploymentSimulator.replicaSets, namespace: namespace, name: ownerName)
+        else { return [] }
+        return owners(of: replicaSet, kind: kind, in: store)
+    }
+
     static func owned(by uid: String, in store: ClusterStore, _ resource: ResourceKey, namespace: String) -> [JSONValue] {
         store.dependents(of: uid, in: resource).filter { $0[path: ["metadata", "namespace"]]?.stringValue == namespace }
     }
@@ -220,6 +284,8 @@ enum SimulationObjects {
         _ = try? store.modify(resourceKey: resource, namespace: namespace, name: name, subresource: .status) { current throws(APIError) in
             var updated = current
             updated["status"] = status
+            // A pod's QoS class is set at creation and kept.
+            if let qos = current[path: ["status", "qosClass"]], status["qosClass"] == nil { updated[path: ["status", "qosClass"]] = qos }
             return updated
         }
     }

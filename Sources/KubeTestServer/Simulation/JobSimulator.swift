@@ -9,11 +9,22 @@ struct JobSimulator {
 
     let store: ClusterStore
     let hooks: SimulationHooks
+    let kubelet: LocalKubelet?
 
-    func reconcile(_ key: ObjectKey) {
+    /// Returns when to reconcile again regardless of changes (a live Job's active deadline).
+    func reconcile(_ key: ObjectKey) -> Duration? {
         guard let job = try? store.get(resourceKey: Self.jobs, namespace: key.namespace, name: key.name),
             job[path: ["metadata", "deletionTimestamp"]] == nil, let uid = job[path: ["metadata", "uid"]]?.stringValue
-        else { return }
+        else { return nil }
+        if kubelet?.runs(podSpec: job[path: ["spec", "template", "spec"]] ?? [:]) == true {
+            return LiveJobController(store: store, simulator: self).reconcile(job, key: key, uid: uid)
+        }
+        simulate(job, key: key, uid: uid)
+        return nil
+    }
+
+    /// A Job nothing runs: one pod, and the outcome the hooks set (success by default).
+    func simulate(_ job: JSONValue, key: ObjectKey, uid: String) {
         let conditions = job[path: ["status", "conditions"]]?.arrayValue ?? []
         if conditions.contains(where: { ["Complete", "Failed"].contains($0["type"]?.stringValue) && $0["status"] == "True" }) { return }
         if job[path: ["spec", "suspend"]]?.boolValue == true { return }

@@ -26,9 +26,18 @@ enum BuiltinResources {
         add("", "v1", "Service", "services", short: ["svc"], categories: ["all"], status: true,
             columns: [.init(name: "Type", type: "string", jsonPath: ".spec.type"),
                       .init(name: "Cluster-IP", type: "string", jsonPath: ".spec.clusterIP"), age])
+        // kubectl's pod columns; the paths starting with '#' are computed (PodColumns), as kube-apiserver's printer does.
         add("", "v1", "Pod", "pods", short: ["po"], categories: ["all"], status: true,
-            columns: [.init(name: "Status", type: "string", jsonPath: ".status.phase"),
-                      .init(name: "IP", type: "string", jsonPath: ".status.podIP", priority: 1), age])
+            columns: [.init(name: "Ready", type: "string", jsonPath: PodColumns.ready),
+                      .init(name: "Status", type: "string", jsonPath: PodColumns.status),
+                      .init(name: "Restarts", type: "string", jsonPath: PodColumns.restarts), age,
+                      .init(name: "IP", type: "string", jsonPath: ".status.podIP", priority: 1),
+                      .init(name: "Node", type: "string", jsonPath: ".spec.nodeName", priority: 1)])
+        add("", "v1", "Endpoints", "endpoints", short: ["ep"],
+            columns: [.init(name: "Endpoints", type: "string", jsonPath: ".subsets[*].addresses[*].ip"), age])
+        add("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices",
+            columns: [.init(name: "AddressType", type: "string", jsonPath: ".addressType"),
+                      .init(name: "Endpoints", type: "string", jsonPath: ".endpoints[*].addresses[*]"), age])
         add("", "v1", "Event", "events", short: ["ev"],
             columns: [.init(name: "Last Seen", type: "date", jsonPath: ".lastTimestamp"),
                       .init(name: "Type", type: "string", jsonPath: ".type"), .init(name: "Reason", type: "string", jsonPath: ".reason"),

@@ -8,6 +8,8 @@ extension ClusterStore {
         public var preconditionUID: String?
         public var preconditionResourceVersion: String?
         public var dryRun = false
+        /// DeleteOptions.gracePeriodSeconds; only pods a kubelet runs use it.
+        public var gracePeriodSeconds: Int64?
         public init(propagation: PropagationPolicy? = nil) { self.propagation = propagation }
     }
 
@@ -32,7 +34,8 @@ extension ClusterStore {
             }
             if request.dryRun { return current }
             let result = markOrRemove(&state, resource: resource, key: key, current: current,
-                                      propagation: request.propagation ?? Self.defaultPropagation(resource))
+                                      propagation: request.propagation ?? Self.defaultPropagation(resource),
+                                      grace: request.gracePeriodSeconds)
             collectGarbage(&state)
             return result
         }
@@ -63,8 +66,9 @@ extension ClusterStore {
     }
 
     func markOrRemove(_ state: inout State, resource: ServedResource, key: ObjectKey, current: JSONValue,
-                      propagation: PropagationPolicy) -> JSONValue
+                      propagation: PropagationPolicy, grace: Int64? = nil) -> JSONValue
     {
+        if let marked = markTerminatingPod(&state, resource: resource, key: key, current: current, grace: grace) { return marked }
         var finalizers = current[path: ["metadata", "finalizers"]]?.arrayValue ?? []
         if propagation == .orphan { orphanDependents(&state, of: current) }
         if propagation == .foreground, !finalizers.contains("foregroundDeletion"), hasDependents(state, of: current) {
@@ -86,6 +90,22 @@ extension ClusterStore {
             return commit(&state, resource: resource, key: key, object: marked, type: .modified, previous: current)
         }
         return remove(&state, resource: resource, key: key, last: current)
+    }
+
+    /// A pod a kubelet runs is deleted gracefully (kube-apiserver's pod strategy): `deletionTimestamp` is now
+    /// plus the grace period, which a later delete may only shorten; the kubelet removes the object (grace 0)
+    /// once its containers stopped. Pods nothing runs, finished pods and grace 0 go at once. Nil: not this case.
+    func markTerminatingPod(_ state: inout State, resource: ServedResource, key: ObjectKey, current: JSONValue, grace: Int64?) -> JSONValue? {
+        guard resource.key == Self.podsKey, let runs = gracefulPods.withLock({ $0 }), runs(current),
+            !["Succeeded", "Failed"].contains(current[path: ["status", "phase"]]?.stringValue ?? "")
+        else { return nil }
+        let seconds = grace ?? current[path: ["spec", "terminationGracePeriodSeconds"]]?.intValue ?? 30
+        guard seconds > 0 else { return nil }
+        if let existing = current[path: ["metadata", "deletionGracePeriodSeconds"]]?.intValue, existing <= seconds { return current }
+        var marked = current
+        marked[path: ["metadata", "deletionTimestamp"]] = .string(KubeTime.format(clock().addingTimeInterval(TimeInterval(seconds))))
+        marked[path: ["metadata", "deletionGracePeriodSeconds"]] = .int(seconds)
+        return commit(&state, resource: resource, key: key, object: marked, type: .modified, previous: current)
     }
 
     @discardableResult

@@ -142,6 +142,7 @@ extension ClusterStore {
         }
         try Defaulting.apply(to: &object, resource: resource, previous: current, state: &state)
         try Validation.validate(object, resource: resource, store: state)
+        try Self.refuseNewFinalizersWhileDeleting(current, object, resource: resource, name: key.name)
         if resource.tracksGeneration, Self.specChanged(current, object) {
             object[path: ["metadata", "generation"]] = .int((current[path: ["metadata", "generation"]]?.intValue ?? 0) + 1)
         }
@@ -152,13 +153,31 @@ extension ClusterStore {
         comparable[path: ["metadata", "resourceVersion"]] = current[path: ["metadata", "resourceVersion"]]
         if comparable == current { return current }
         if dryRun { return object }
+        // The last finalizer went: the deletion completes. (A terminating pod has none and a deletion timestamp
+        // while its kubelet stops it; its status writes must not remove it.)
         let finalizers = object[path: ["metadata", "finalizers"]]?.arrayValue ?? []
-        if current[path: ["metadata", "deletionTimestamp"]] != nil, finalizers.isEmpty {
+        let hadFinalizers = !(current[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty
+        if current[path: ["metadata", "deletionTimestamp"]] != nil, finalizers.isEmpty, hadFinalizers {
             let removed = remove(&state, resource: resource, key: key, last: object)
             collectGarbage(&state)
             return removed
         }
         return commit(&state, resource: resource, key: key, object: object, type: .modified, previous: current)
+    }
+
+    /// kube-apiserver's rule: an object being deleted may lose finalizers but gain none (422).
+    static func refuseNewFinalizersWhileDeleting(_ current: JSONValue, _ object: JSONValue, resource: ServedResource, name: String)
+        throws(APIError)
+    {
+        guard current[path: ["metadata", "deletionTimestamp"]] != nil else { return }
+        let before = Set((current[path: ["metadata", "finalizers"]]?.arrayValue ?? []).compactMap(\.stringValue))
+        let added = (object[path: ["metadata", "finalizers"]]?.arrayValue ?? []).compactMap(\.stringValue).filter { !before.contains($0) }
+        guard !added.isEmpty else { return }
+        let list = added.map { "\"\($0)\"" }.joined(separator: ", ")
+        throw APIError.invalid(resource, name, causes: [.init(
+            reason: "FieldValueForbidden",
+            message: "Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{\(list)}",
+            field: "metadata.finalizers")])
     }
 
     /// Stores the object under the next revision and tells the watchers.

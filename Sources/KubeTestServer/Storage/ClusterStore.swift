@@ -16,6 +16,8 @@ public final class ClusterStore: Sendable {
         var watchers: [UInt64: WatchRegistration] = [:]
         var nextWatcherID: UInt64 = 0
         var nextClusterIP: UInt32 = 10
+        /// The Service network's /16, as its first two octets: a loopback range, so a Service proxy can listen on it.
+        var serviceNetworkPrefix = "127.2"
         /// uid -> where the object lives, for owner lookups.
         var uids: [String: (ResourceKey, ObjectKey)] = [:]
         /// owner uid -> dependents, so garbage collection and the simulators never scan every object.
@@ -50,6 +52,19 @@ public final class ClusterStore: Sendable {
 
     let state: Mutex<State>
     let clock: @Sendable () -> Date
+    /// Which pods a kubelet runs, so their deletion is graceful (nil: no kubelet, every pod goes at once).
+    let gracefulPods = Mutex<(@Sendable (JSONValue) -> Bool)?>(nil)
+    static let podsKey = ResourceKey(group: "", plural: "pods")
+
+    /// Where ClusterIPs come from (the first two octets of a /16), for Services created from now on.
+    public func setServiceNetwork(prefix: String) {
+        state.withLock { $0.serviceNetworkPrefix = prefix }
+    }
+
+    /// Makes deletion of the pods `runs` selects graceful, as when a kubelet runs them.
+    public func setKubelet(runs: @escaping @Sendable (JSONValue) -> Bool) {
+        gracefulPods.withLock { $0 = runs }
+    }
 
     public init(historyCapacity: Int = 10_000, clock: @escaping @Sendable () -> Date = { Date() }) {
         var initial = State()

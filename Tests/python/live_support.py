@@ -1,0 +1,159 @@
+"""Helpers for tests on the embedded control plane's data plane: pods that run as processes."""
+import json
+import os
+import select
+import time
+import urllib.error
+import urllib.request
+
+import yaml
+
+ECHO_SERVER = '''
+import http.server, os, sys
+ready = True
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        if self.path == "/ready":
+            self.answer(200 if ready else 503, b"ready" if ready else b"not ready")
+        elif self.path == "/greeting":
+            with open(os.path.join(os.path.dirname(__file__), "greeting")) as f:
+                self.answer(200, f.read().encode())
+        else:
+            self.answer(200, os.environ["POD_NAME"].encode())
+    def do_POST(self):
+        global ready
+        ready = False
+        self.answer(200, b"ok")
+    def answer(self, code, body):
+        self.send_response(code)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, fmt, *args):
+        if self.path != "/ready":
+            print("request", fmt % args, flush=True)
+print("listening on", os.environ["POD_IP"], flush=True)
+http.server.ThreadingHTTPServer((os.environ["POD_IP"], 8080), Handler).serve_forever()
+'''
+
+
+def python_app(name, command, files, probe, replicas=1, mount="/app", binary=False, env=()):
+    """A ConfigMap of `files`, a Deployment of Python pods that mount it at `mount` and run `command` (with POD_IP and
+    POD_NAME in their environment), and a Service on port 80 to their port `http` (8080), as YAML."""
+    import base64
+    config_map = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": f"{name}-files"},
+                  "binaryData" if binary else "data": {key: base64.b64encode(value).decode() if binary else value
+                                                       for key, value in files.items()}}
+    container = {
+        "name": "main", "image": "python:3.11-slim", "command": command,
+        "env": [{"name": "POD_NAME", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
+                {"name": "POD_IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}}, *env],
+        "ports": [{"name": "http", "containerPort": 8080}], "readinessProbe": probe,
+        "volumeMounts": [{"name": "files", "mountPath": mount}],
+    }
+    deployment = {
+        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name},
+        "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name}},
+                 "template": {"metadata": {"labels": {"app": name}},
+                              "spec": {"terminationGracePeriodSeconds": 5, "containers": [container],
+                                       "volumes": [{"name": "files", "configMap": {"name": f"{name}-files"}}]}}},
+    }
+    service = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name},
+               "spec": {"selector": {"app": name}, "ports": [{"name": "web", "port": 80, "targetPort": "http"}]}}
+    return yaml.safe_dump_all([config_map, deployment, service])
+
+
+def echo_manifests(name="echo", replicas=2, greeting="hello"):
+    """A small Python HTTP server (from a ConfigMap volume) that answers with its pod's name, with a readiness probe
+    that a POST turns to failing, and its Service."""
+    return python_app(name, ["python3", "-u", "/app/server.py"], {"server.py": ECHO_SERVER, "greeting": greeting},
+                      {"httpGet": {"path": "/ready", "port": "http"}, "periodSeconds": 1, "failureThreshold": 1}, replicas=replicas)
+
+
+def model_store_manifests(files: dict, name="model-store"):
+    """A Python HTTP server pod that serves `files` (name -> bytes) and its Service: models reach server pods over the
+    pod network, as from an artifact store in a cluster."""
+    return python_app(name, ["python3", "-m", "http.server", "8080", "--bind", "$(POD_IP)", "--directory", "/srv/models"], files,
+                      {"tcpSocket": {"port": "http"}, "periodSeconds": 1}, mount="/srv/models", binary=True)
+
+
+def wait_pods_exist(cluster, selector, count=1, timeout=60.0):
+    """Waits (on a watch) until `count` pods match the selector; kubectl wait needs them to exist already."""
+    import subprocess
+    import threading
+    watch = subprocess.Popen(["kubectl", "get", "pods", "-l", selector, "--watch", "-o", "name"], stdout=subprocess.PIPE, text=True,
+                             env=cluster.env())
+    timer = threading.Timer(timeout, watch.kill)
+    timer.start()
+    seen = set()
+    try:
+        for line in watch.stdout:
+            seen.add(line.strip())
+            if len(seen) >= count:
+                return
+        raise AssertionError(f"fewer than {count} pods matched {selector} within {timeout}s: {seen}")
+    finally:
+        timer.cancel()
+        watch.kill()
+        watch.wait()
+
+
+def get_json(cluster, *args):
+    return json.loads(cluster.kubectl("get", *args, "-o", "json").stdout)
+
+
+def pods(cluster, selector):
+    return get_json(cluster, "pods", "-l", selector)["items"]
+
+
+def pid_of(pod, container=0):
+    container_id = pod["status"]["containerStatuses"][container]["containerID"]
+    assert container_id.startswith("process://"), container_id
+    return int(container_id.removeprefix("process://"))
+
+
+def http(url, body=None, timeout=10):
+    """(status, text) of a GET, or a POST when there is a body."""
+    data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"} if data else {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def wait_exited(pids, timeout=30.0):
+    """Waits until every process has exited (pidfd_open: woken by the exit itself, no polling)."""
+    deadline = time.monotonic() + timeout
+    for pid in pids:
+        try:
+            fd = os.pidfd_open(pid)
+        except ProcessLookupError:
+            continue
+        try:
+            remaining = max(0.0, deadline - time.monotonic())
+            ready, _, _ = select.select([fd], [], [], remaining)
+            assert ready, f"process {pid} still runs after {timeout}s: {open(f'/proc/{pid}/cmdline').read()!r}"
+        finally:
+            os.close(fd)
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+
+
+def wait_until(predicate, timeout, what):
+    """For state that no watch or output reports (a file a kubelet rewrites): checks until true or the deadline."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(0.05)
