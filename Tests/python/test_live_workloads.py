@@ -37,12 +37,11 @@ def echo(live):
 
 @pytest.fixture(scope="module")
 def model_store(live):
-    """The URL of a model served by a pod through its Service."""
+    """A model served by a pod, and its URL through the Service's DNS name."""
     model = models.mlp(live.tmp / "mlp.onnx", sizes=(4, 8, 3))
     live.kubectl("apply", "-f", "-", input=model_store_manifests({"mlp.onnx": model.read_bytes()}))
     live.kubectl("rollout", "status", "deployment/model-store", "--timeout=60s")
-    cluster_ip = live.kubectl("get", "service", "model-store", "-o", "jsonpath={.spec.clusterIP}").stdout
-    return model, f"http://{cluster_ip}/mlp.onnx"
+    return model, "http://model-store.default.svc.cluster.local/mlp.onnx"
 
 
 def model_deployment(name, uri, replicas=2, version="1"):
@@ -220,6 +219,30 @@ spec:
     live.kubectl("wait", "--for=condition=Failed", "job/overruns", "--timeout=60s")
     overrun = get_json(live, "job", "overruns")["status"]
     assert [c["reason"] for c in overrun["conditions"] if c["type"] == "Failed"] == ["DeadlineExceeded"]
+
+
+def test_pods_reach_services_by_their_dns_names(echo):
+    probe = (
+        "import urllib.request\n"
+        "for host in ['echo', 'echo.default', 'echo.default.svc', 'echo.default.svc.cluster.local']:\n"
+        "    print(host, urllib.request.urlopen(f'http://{host}/', timeout=5).read().decode(), flush=True)\n")
+    echo.kubectl("apply", "-f", "-", input=f"""
+apiVersion: batch/v1
+kind: Job
+metadata: {{name: resolver}}
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{{name: main, image: python:3.11, command: ["python3", "-c", {json.dumps(probe)}]}}]
+""")
+    echo.kubectl("wait", "--for=condition=Complete", "job/resolver", "--timeout=60s")
+    answers = dict(line.split(" ", 1) for line in echo.kubectl("logs", "job/resolver").stdout.splitlines())
+    assert sorted(answers) == ["echo", "echo.default", "echo.default.svc", "echo.default.svc.cluster.local"]
+    assert set(answers.values()) <= {pod["metadata"]["name"] for pod in pods(echo, "app=echo")}
+    # The host's resolver is untouched: the names exist only inside pods.
+    assert "echo.default.svc.cluster.local" not in open("/etc/hosts").read()
 
 
 def test_deleting_a_deployment_stops_its_processes(live):

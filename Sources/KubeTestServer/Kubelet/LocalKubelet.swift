@@ -66,6 +66,7 @@ public final class LocalKubelet: Sendable {
                 group.addTask { await self.followPods() }
                 group.addTask { await self.followConfiguration("configmaps") }
                 group.addTask { await self.followConfiguration("secrets") }
+                group.addTask { await self.followServices() }
             }
         } onCancel: {}
         await stopAll()
@@ -136,6 +137,20 @@ public final class LocalKubelet: Sendable {
         request.preconditionUID = PodSpecReader.uid(pod)
         _ = try? store.delete(resourceKey: KubeletContext.pods, namespace: PodSpecReader.namespace(pod), name: PodSpecReader.name(pod),
                               request: request)
+    }
+
+    private func followServices() async {
+        guard ProcessLauncher.canBindHostsFile, let handle = try? store.watch(resourceKey: EndpointsController.services, namespace: nil,
+                                                                            labelSelector: nil, fieldSelector: nil, resourceVersion: nil)
+        else { return }
+        await withTaskCancellationHandler {
+            for await message in handle.messages {
+                guard case .change = message else { continue }
+                for worker in workers.withLock({ Array($0.values) }) { await worker.servicesChanged() }
+            }
+        } onCancel: {
+            handle.cancel()
+        }
     }
 
     private func followConfiguration(_ plural: String) async {

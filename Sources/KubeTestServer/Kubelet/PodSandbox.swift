@@ -30,6 +30,7 @@ struct PodSandbox: Sendable {
     func volumeDirectory(_ name: String) -> String { "\(directory)/volumes/\(name)" }
     func containerDirectory(_ name: String) -> String { "\(directory)/containers/\(name)" }
     func terminationLog(_ container: String) -> String { containerDirectory(container) + "/termination-log" }
+    var hostsFile: String { directory + "/etc-hosts" }
 
     /// Creates the directories and writes every volume; fails on a volume this kubelet cannot provide.
     func prepare(_ pod: JSONValue, lookup: ObjectLookup) throws(PodSetupError) {

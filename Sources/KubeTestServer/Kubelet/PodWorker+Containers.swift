@@ -135,7 +135,8 @@ extension PodWorker {
         if let workingDir = container["workingDir"]?.stringValue, !workingDir.isEmpty {
             directory = mapper.hostPath(workingDir) ?? workingDir
         }
-        return .init(executable: executable, arguments: arguments, environment: environment, workingDirectory: directory)
+        return .init(executable: executable, arguments: arguments, environment: environment, workingDirectory: directory,
+                     hostsFile: ProcessLauncher.canBindHostsFile ? sandbox.hostsFile : nil)
     }
 
     /// A `command` names the image's entrypoint (by its file name), an absolute path, or a program on PATH.

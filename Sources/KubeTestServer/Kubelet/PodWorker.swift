@@ -45,6 +45,7 @@ actor PodWorker {
             publish()
             return
         }
+        servicesChanged()
         for index in containers.indices {
             runners.append(Task { await self.runContainer(index) })
         }
@@ -58,6 +59,14 @@ actor PodWorker {
         guard PodSpecReader.isTerminating(latest), !terminating else { return }
         let grace = PodSpecReader.gracePeriod(latest)
         Task { await self.terminate(grace: grace, deleteWhenDone: true) }
+    }
+
+    /// Services changed: the pod's /etc/hosts follows (only with a mount namespace of its own; see PodHosts).
+    func servicesChanged() {
+        guard ProcessLauncher.canBindHostsFile, let podIP, !terminating else { return }
+        let services = (try? context.store.list(resourceKey: EndpointsController.services, namespace: nil).items) ?? []
+        try? FileManager.default.createDirectory(atPath: sandbox.directory, withIntermediateDirectories: true)
+        PodHosts.write(PodHosts.render(podName: key.name, namespace: key.namespace, podIP: podIP, services: services), to: sandbox.hostsFile)
     }
 
     /// A ConfigMap or Secret in the pod's namespace changed: volumes follow it.

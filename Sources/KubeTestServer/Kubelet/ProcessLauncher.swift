@@ -16,7 +16,33 @@ final class ProcessLauncher: Sendable {
         var arguments: [String]
         var environment: [String: String]
         var workingDirectory: String
+        /// Bound over /etc/hosts in a mount namespace of the process's own (the pod's view of Service names).
+        var hostsFile: String?
+
+        /// The command line that starts it: in its directory, with its own /etc/hosts when asked, with the
+        /// parent-death signal set last so that it applies to the program itself.
+        var commandLine: [String] {
+            var line = ["/usr/bin/env", "--chdir=\(workingDirectory)"]
+            if let hostsFile {
+                line += ["/usr/bin/unshare", "--mount", "--propagation", "private", "--",
+                         "/bin/sh", "-c", "/usr/bin/mount --bind \"$0\" /etc/hosts && exec \"$@\"", hostsFile]
+            }
+            return line + ["/usr/bin/setpriv", "--pdeathsig", "KILL", "--", executable] + arguments
+        }
     }
+
+    /// Whether processes can have an /etc/hosts of their own: private mount namespaces need privileges
+    /// (root, or CAP_SYS_ADMIN) that an unprivileged dev cluster lacks.
+    static let canBindHostsFile: Bool = {
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+        probe.arguments = ["--mount", "--propagation", "private", "--", "/usr/bin/mount", "--bind", "/etc/hosts", "/etc/hosts"]
+        probe.standardOutput = FileHandle.nullDevice
+        probe.standardError = FileHandle.nullDevice
+        guard (try? probe.run()) != nil else { return false }
+        probe.waitUntilExit()
+        return probe.terminationStatus == 0
+    }()
 
     enum LaunchError: Error, CustomStringConvertible {
         case failed(String)
@@ -74,9 +100,7 @@ final class ProcessLauncher: Sendable {
         let pid: pid_t
         do {
             // env --chdir: Glibc's module does not expose posix_spawn_file_actions_addchdir_np.
-            pid = try spawn(["/usr/bin/env", "--chdir=\(spec.workingDirectory)", "/usr/bin/setpriv", "--pdeathsig", "KILL", "--",
-                             spec.executable] + spec.arguments,
-                            environment: spec.environment.map { "\($0.key)=\($0.value)" }, output: fds[1])
+            pid = try spawn(spec.commandLine, environment: spec.environment.map { "\($0.key)=\($0.value)" }, output: fds[1])
         } catch {
             close(fds[0])
             close(fds[1])
@@ -137,7 +161,7 @@ final class ProcessLauncher: Sendable {
         }
         var pid: pid_t = 0
         let result = posix_spawn(&pid, argv[0], &actions, &attributes, cArguments, cEnvironment)
-        guard result == 0 else { throw .failed("failed to start \(argv.dropFirst(5).first ?? argv[0]): \(String(cString: strerror(result)))") }
+        guard result == 0 else { throw .failed("failed to start \(argv[0]): \(String(cString: strerror(result)))") }
         return pid
     }
 }
