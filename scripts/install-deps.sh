@@ -26,6 +26,14 @@ if ! command -v prometheus >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
 fi
 
+# Debian builds Prometheus without Kubernetes discovery: vmagent (victoria-metrics) discovers and scrapes pods
+# through the API server and remote-writes to Prometheus.
+if ! command -v vmagent >/dev/null 2>&1; then
+  echo "installing with apt: victoria-metrics"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends victoria-metrics >/dev/null
+fi
+
 # venv DIR REQUIREMENTS: (re)creates DIR when REQUIREMENTS changed since its last install.
 venv() {
   local dir=$1 requirements=$2

@@ -157,3 +157,48 @@ def wait_until(predicate, timeout, what):
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what}")
         time.sleep(0.05)
+
+
+class DiscoveringPrometheus:
+    """Prometheus fed by pod discovery through the dev cluster's API server, as the demo runs it. Debian builds
+    Prometheus without Kubernetes discovery, so vmagent (Debian's victoria-metrics, an independent Kubernetes client)
+    discovers the pods with the kubernetes_sd_configs that scripts/prometheus-config.py writes, scrapes them, and
+    remote-writes to Debian's Prometheus, which answers the queries."""
+
+    def __init__(self, cluster, tmp):
+        import shutil
+        import subprocess
+        import sys
+
+        from server_support import ROOT, OutputWatch, free_port
+        self.port, self.agent_port = free_port(), free_port()
+        config = subprocess.run([sys.executable, str(ROOT / "scripts" / "prometheus-config.py"), str(cluster.kubeconfig), str(tmp)],
+                                check=True, capture_output=True, text=True).stdout.strip()
+        (tmp / "receiver.yml").write_text("global: {}\n")
+        self.process = subprocess.Popen(
+            [shutil.which("prometheus"), f"--config.file={tmp / 'receiver.yml'}", f"--storage.tsdb.path={tmp / 'tsdb'}",
+             f"--web.listen-address=127.0.0.1:{self.port}", "--web.enable-remote-write-receiver"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.output = OutputWatch(self.process.stdout, tmp / "prometheus.log")
+        self.output.wait_line(lambda line: "Server is ready to receive web requests" in line, 60, "Prometheus to start")
+        self.agent = subprocess.Popen(
+            [shutil.which("vmagent"), f"-promscrape.config={config}", f"-httpListenAddr=127.0.0.1:{self.agent_port}",
+             f"-remoteWrite.url=http://127.0.0.1:{self.port}/api/v1/write", f"-remoteWrite.tmpDataPath={tmp / 'vmagent'}",
+             "-remoteWrite.flushInterval=200ms"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.agent_output = OutputWatch(self.agent.stdout, tmp / "vmagent.log")
+        self.agent_output.wait_line(lambda line: "starting http server at" in line, 60, "vmagent to start")
+
+    def targets(self):
+        """The agent's active targets, as Prometheus's /api/v1/targets lists them."""
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.agent_port}/api/v1/targets", timeout=10) as response:
+            return json.load(response)["data"]["activeTargets"]
+
+    def query(self, expression):
+        from server_support import prometheus_query
+        return prometheus_query(self.port, expression)
+
+    def stop(self):
+        for process, output in [(self.agent, self.agent_output), (self.process, self.output)]:
+            process.terminate()
+            process.wait(timeout=30)
+            output.finish()

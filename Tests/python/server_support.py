@@ -8,6 +8,8 @@ import socket
 import subprocess
 import threading
 import time
+import urllib.parse
+import urllib.request
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SERVER = ROOT / ".build" / "debug" / "modelship-server"
@@ -166,3 +168,12 @@ def metric(samples: dict, name: str, **labels) -> float:
     """Sum of the samples of `name` whose labels include `labels`."""
     wanted = set(labels.items())
     return sum(v for (n, l), v in samples.items() if n == name and wanted <= l)
+
+
+def prometheus_query(port: int, expression: str) -> list:
+    """The result of an instant PromQL query against a Prometheus on 127.0.0.1:port."""
+    url = f"http://127.0.0.1:{port}/api/v1/query?" + urllib.parse.urlencode({"query": expression})
+    with urllib.request.urlopen(url, timeout=10) as response:
+        body = json.load(response)
+    assert body["status"] == "success", body
+    return body["data"]["result"]

@@ -12,7 +12,7 @@ import pytest
 
 import models
 from conftest import DevCluster, Operator, live_images
-from live_support import (alive, echo_manifests, get_json, http, model_store_manifests, pid_of, pods, wait_exited,
+from live_support import (DiscoveringPrometheus, alive, echo_manifests, get_json, http, model_store_manifests, pid_of, pods, wait_exited,
                           wait_pods_exist, wait_until)
 
 
@@ -86,6 +86,40 @@ def test_a_model_answers_inference_through_its_service(live, model_store):
     served = [sum(float(line.rsplit(" ", 1)[1]) for line in http(f"http://{ip}:8080/metrics")[1].splitlines()
                   if line.startswith("modelship_requests_total{")) for ip in addresses]
     assert all(count >= 3 for count in served), served
+
+
+def test_prometheus_discovers_and_scrapes_the_model_pods(live, model_store, tmp_path):
+    live.kubectl("apply", "-f", "-", input=model_deployment("live-mlp", model_store[1]))
+    live.kubectl("wait", "--for=jsonpath={.status.phase}=Healthy", "mdep/live-mlp", "--timeout=90s")
+    expected = {pod["metadata"]["name"]: pod["status"]["podIP"] for pod in pods(live, "app.kubernetes.io/instance=live-mlp")}
+    prometheus = DiscoveringPrometheus(live, tmp_path)
+    try:
+        def healthy_targets():
+            targets = prometheus.targets()
+            up = {t["labels"]["pod"]: t for t in targets if t["health"] == "up" and t["labels"].get("instance_name") == "live-mlp"}
+            return up if set(up) == set(expected) else None
+        targets = wait_until(healthy_targets, 60, "Prometheus to discover and scrape both model pods")
+        for name, target in targets.items():
+            assert target["labels"]["namespace"] == "default" and target["labels"]["model_version"] == "1"
+            assert target["scrapeUrl"] == f"http://{expected[name]}:8080/metrics"
+        # The model store's pod has no scrape annotation: discovered, dropped by the relabelling.
+        assert not any(t["labels"].get("pod", "").startswith("model-store") for t in prometheus.targets())
+
+        cluster_ip = live.kubectl("get", "service", "live-mlp", "-o", "jsonpath={.spec.clusterIP}").stdout
+        body = {"inputs": [{"name": "x", "shape": [1, 4], "datatype": "FP32", "data": [0.1, 0.2, 0.3, 0.4]}]}
+        before = sum(float(s["value"][1]) for s in prometheus.query('modelship_requests_total{model="live-mlp"}'))
+        for _ in range(10):
+            assert http(f"http://{cluster_ip}/v2/models/live-mlp/infer", body)[0] == 200
+        query = 'sum by (model_version) (modelship_requests_total{model="live-mlp", code="200"})'
+        counted = wait_until(lambda: (r := prometheus.query(query)) and float(r[0]["value"][1]) >= before + 10 and r, 30,
+                             "Prometheus to count the ten requests")
+        assert [series["metric"] for series in counted] == [{"model_version": "1"}]
+        per_pod = prometheus.query('sum by (pod) (modelship_requests_total{model="live-mlp"})')
+        assert {series["metric"]["pod"] for series in per_pod} == set(expected)
+        up = prometheus.query('up{instance_name="live-mlp"}')
+        assert sorted(series["metric"]["pod"] for series in up) == sorted(expected)
+    finally:
+        prometheus.stop()
 
 
 def test_a_model_that_cannot_load_crash_loops_with_its_reason(live):

@@ -7,14 +7,12 @@ import json
 import re
 import shutil
 import subprocess
-import urllib.parse
-import urllib.request
 
 import numpy as np
 import pytest
 
 import models
-from server_support import ROOT, ModelServer, OutputWatch, free_port
+from server_support import ROOT, ModelServer, OutputWatch, free_port, prometheus_query
 
 MODEL, VERSION = "fraud-detector", "8"  # the names the documented queries use
 
@@ -39,11 +37,7 @@ class Prometheus:
         self.output.wait_line(lambda line: "Server is ready to receive web requests" in line, 60, "Prometheus to start")
 
     def query(self, expression):
-        url = f"http://127.0.0.1:{self.port}/api/v1/query?" + urllib.parse.urlencode({"query": expression})
-        with urllib.request.urlopen(url, timeout=10) as response:
-            body = json.load(response)
-        assert body["status"] == "success", body
-        return body["data"]["result"]
+        return prometheus_query(self.port, expression)
 
     def request_counts(self):
         series = self.query(f'sum by (code) (modelship_requests_total{{model="{MODEL}", version="{VERSION}"}})')
