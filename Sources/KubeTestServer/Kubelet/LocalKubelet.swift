@@ -19,7 +19,9 @@ public final class LocalKubelet: Sendable {
 
         public init(images: ImageMap, directory: String? = nil) {
             self.images = images
-            self.directory = directory ?? NSTemporaryDirectory() + "modelship-kubelet-\(getpid())-\(UUID().uuidString.prefix(8))"
+            let chosen = directory ?? NSTemporaryDirectory() + "modelship-kubelet-\(getpid())-\(UUID().uuidString.prefix(8))"
+            // Absolute: processes start in their working directories, and mounts name files by path.
+            self.directory = chosen.hasPrefix("/") ? chosen : FileManager.default.currentDirectoryPath + "/" + chosen
         }
     }
 
