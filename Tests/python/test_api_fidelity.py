@@ -45,3 +45,39 @@ def test_field_selectors_accept_only_the_fields_a_kind_supports(cluster):
     with pytest.raises(ApiException) as error:
         core(cluster).list_namespaced_pod("default", field_selector="spec.containers=x")
     assert error.value.status == 400 and "field label not supported: spec.containers" in error.value.body
+
+
+def test_core_and_events_k8s_io_events_are_one_resource_in_two_versions(cluster):
+    from kubernetes import client as k8s
+    api_client = core(cluster).api_client
+    events_v1 = k8s.EventsV1Api(api_client)
+    created = events_v1.create_namespaced_event("default", {
+        "apiVersion": "events.k8s.io/v1", "kind": "Event", "metadata": {"name": "from-v1"},
+        "eventTime": "2026-12-02T10:00:00.000000Z", "reportingController": "example.com/ctl", "reportingInstance": "ctl-1",
+        "action": "Scaled", "reason": "Scaled", "type": "Normal", "note": "scaled up to 3",
+        "regarding": {"kind": "Deployment", "namespace": "default", "name": "web", "apiVersion": "apps/v1"}})
+    assert created.note == "scaled up to 3" and created.regarding.name == "web"
+    as_core = core(cluster).read_namespaced_event("from-v1", "default")
+    assert as_core.message == "scaled up to 3" and as_core.involved_object.kind == "Deployment"
+    assert as_core.reporting_component == "example.com/ctl" and as_core.reason == "Scaled"
+
+    core(cluster).create_namespaced_event("default", {
+        "metadata": {"name": "from-core"}, "reason": "Pulled", "message": "image pulled", "type": "Normal", "count": 2,
+        "involvedObject": {"kind": "Pod", "namespace": "default", "name": "web-1"}, "source": {"component": "kubelet"},
+        "firstTimestamp": "2026-12-02T10:00:00Z", "lastTimestamp": "2026-12-02T10:01:00Z",
+        # The Python client's EventsV1Event refuses a null eventTime (as against a real API server).
+        "eventTime": "2026-12-02T10:00:00.000000Z", "reportingComponent": "kubelet", "reportingInstance": "node-1"})
+    listed = {event.metadata.name: event for event in events_v1.list_namespaced_event("default").items}
+    assert {"from-v1", "from-core"} <= set(listed)
+    assert listed["from-core"].note == "image pulled" and listed["from-core"].deprecated_count == 2
+    assert listed["from-core"].regarding.name == "web-1" and listed["from-core"].deprecated_source.component == "kubelet"
+    selected = events_v1.list_namespaced_event("default", field_selector="regarding.name=web-1").items
+    assert [event.metadata.name for event in selected] == ["from-core"]
+
+    patched = events_v1.patch_namespaced_event("from-core", "default", {"note": "image pulled again"})
+    assert patched.note == "image pulled again"
+    assert core(cluster).read_namespaced_event("from-core", "default").message == "image pulled again"
+    described = cluster.kubectl("get", "events.v1.events.k8s.io", "from-v1", "-o", "jsonpath={.note}").stdout
+    assert described == "scaled up to 3"
+    events_v1.delete_namespaced_event("from-v1", "default")
+    assert "from-v1" not in {event.metadata.name for event in core(cluster).list_namespaced_event("default").items}

@@ -178,18 +178,18 @@ final class ProxyFrontend: ChannelInboundHandler, Sendable {
                     client.close(promise: nil)
                 case .success(let backend):
                     // Both channels live on this event loop, so the pipelines can be changed here, synchronously.
-                    // Nothing was read yet (autoRead is off): glue first, then start reading both ways.
+                    // Nothing was read yet (autoRead is off): glue first, then read both ways for good (the glue
+                    // handlers hold reads back while the other side cannot take more).
                     let (front, back) = GlueHandler.matchedPair()
                     do {
                         try client.pipeline.syncOperations.addHandler(front)
                         try backend.pipeline.syncOperations.addHandler(back)
+                        try client.syncOptions?.setOption(ChannelOptions.autoRead, value: true)
+                        try backend.syncOptions?.setOption(ChannelOptions.autoRead, value: true)
                     } catch {
                         client.close(promise: nil)
                         backend.close(promise: nil)
-                        return
                     }
-                    client.read()
-                    backend.read()
                 }
             }
     }

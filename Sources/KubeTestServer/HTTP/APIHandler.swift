@@ -57,6 +57,17 @@ struct APIHandler: Sendable {
             return try discoveryList(group: segments[1], version: segments[2])
         }
         guard let apiPath = APIPath(path) else { throw notFound(path) }
+        if EventsV1View.applies(to: apiPath) {
+            let core = try EventsV1View.coreRequest(request)
+            var response = try await route(core)
+            response.body = response.body.map(EventsV1View.toV1)
+            if var watch = response.watch {
+                let encode = watch.encode
+                watch.encode = { encode(EventsV1View.toV1($0)) }
+                response.watch = watch
+            }
+            return response
+        }
         if apiPath.group.isEmpty, apiPath.plural == "pods", apiPath.subresource == "log", let namespace = apiPath.namespace, let name = apiPath.name {
             return try await PodLogs(store: store, kubelet: kubelet, request: request, namespace: namespace, name: name).respond()
         }

@@ -171,34 +171,35 @@ final class RunningProcess: Sendable {
     let pid: Int32
 
     private struct State {
-        /// Kept until the output ends: closing it early would break the process's pipe.
-        var output: FileHandle?
         var exitCode: Int32?
         var outputDone = false
         var waiters: [CheckedContinuation<Int32, Never>] = []
     }
 
     private let state = Mutex(State())
+    /// The read end of the process's output, kept for the object's lifetime: releasing it (it closes the
+    /// descriptor) from inside its own readability handler, or while the handler is set, is unsafe.
+    private let output: FileHandle
 
     fileprivate init(pid: Int32, output: FileHandle) {
         self.pid = pid
-        state.withLock { $0.output = output }
+        self.output = output
     }
 
     fileprivate func exited(code: Int32) {
         resumeIfDone { $0.exitCode = code }
-        // A child the process left behind may hold the output open: report the exit a second later anyway.
+        // A child the process left behind may hold the output open: stop reading a second later anyway.
         Task { [weak self] in
             try? await Task.sleep(for: .seconds(1))
-            self?.outputClosed()
+            guard let self, !self.state.withLock({ $0.outputDone }) else { return }
+            self.output.readabilityHandler = nil
+            self.outputClosed()
         }
     }
 
+    /// Called by the readability handler at end of file (it unsets itself), or after the fallback above.
     fileprivate func outputClosed() {
-        resumeIfDone { state in
-            state.outputDone = true
-            state.output = nil
-        }
+        resumeIfDone { $0.outputDone = true }
     }
 
     /// Exit is reported once the process ended and its output was read to the end, so no line is lost.
