@@ -84,6 +84,35 @@ import Testing
     }
 }
 
+@Suite struct ProgressCheckTests {
+    let now = Date(timeIntervalSince1970: 2_000_000)
+
+    func deployment(counts: (Int, Int, Int), progressedAt: Date, reason: String = "ReplicaSetUpdated") -> JSONValue {
+        ["metadata": ["generation": 2], "spec": ["progressDeadlineSeconds": 60],
+         "status": ["observedGeneration": 2, "replicas": .int(Int64(counts.0)), "updatedReplicas": .int(Int64(counts.1)),
+                    "readyReplicas": .int(Int64(counts.2)),
+                    "conditions": [["type": "Progressing", "status": "True", "reason": .string(reason),
+                                    "lastUpdateTime": .string(KubeTime.format(progressedAt))]]]]
+    }
+
+    @Test func aRolloutWithoutProgressStallsAtItsDeadline() {
+        let waiting = ProgressCheck(deployment(counts: (2, 1, 1), progressedAt: now - 20), replicas: 2, total: 2, updated: 1, ready: 1, now: now)
+        #expect(!waiting.stalled && !waiting.progressed && waiting.recheck == .milliseconds(40_010))
+        let late = ProgressCheck(deployment(counts: (2, 1, 1), progressedAt: now - 61), replicas: 2, total: 2, updated: 1, ready: 1, now: now)
+        #expect(late.stalled && late.recheck == nil)
+    }
+
+    @Test func progressMovesTheClockAndCompletionEndsIt() {
+        let moved = ProgressCheck(deployment(counts: (2, 1, 1), progressedAt: now - 61), replicas: 2, total: 2, updated: 2, ready: 1, now: now)
+        #expect(moved.progressed && !moved.stalled && moved.recheck == .seconds(60))
+        let done = ProgressCheck(deployment(counts: (2, 2, 2), progressedAt: now - 61), replicas: 2, total: 2, updated: 2, ready: 2, now: now)
+        #expect(!done.stalled && done.recheck == nil)
+        let stuck = ProgressCheck(deployment(counts: (2, 1, 1), progressedAt: now, reason: "ProgressDeadlineExceeded"),
+                                  replicas: 2, total: 2, updated: 1, ready: 1, now: now)
+        #expect(stuck.stalled)
+    }
+}
+
 @Suite struct PodSetupTests {
     @Test func mountPathsMapToTheSandboxLongestFirst() {
         let mapper = PathMapper(["/var/cache/modelship": "/pods/p/volumes/cache", "/var": "/pods/p/volumes/var", "/dev/termination-log": "/pods/p/tl"])

@@ -142,6 +142,27 @@ def test_a_model_that_cannot_load_crash_loops_with_its_reason(live):
     live.kubectl("delete", "mdep", "no-model")
 
 
+def test_a_rollout_that_makes_no_progress_exceeds_its_deadline(live):
+    live.kubectl("apply", "-f", "-", input="""
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: never-ready}
+spec:
+  replicas: 1
+  progressDeadlineSeconds: 3
+  selector: {matchLabels: {app: never-ready}}
+  template:
+    metadata: {labels: {app: never-ready}}
+    spec:
+      containers: [{name: main, image: python:3.11, command: ["python3", "-c", "import sys; sys.exit('no model')"]}]
+""")
+    live.kubectl("wait", "--for=jsonpath={.status.conditions[?(@.type==\"Progressing\")].reason}=ProgressDeadlineExceeded",
+                 "deployment/never-ready", "--timeout=30s")
+    status = get_json(live, "deployment", "never-ready")["status"]
+    assert status["unavailableReplicas"] == 1 and "readyReplicas" not in status
+    live.kubectl("delete", "deployment", "never-ready")
+
+
 def test_a_killed_process_restarts_and_keeps_its_logs(echo):
     pod = pods(echo, "app=echo")[0]
     name = pod["metadata"]["name"]
@@ -277,6 +298,107 @@ spec:
     assert set(answers.values()) <= {pod["metadata"]["name"] for pod in pods(echo, "app=echo")}
     # The host's resolver is untouched: the names exist only inside pods.
     assert "echo.default.svc.cluster.local" not in open("/etc/hosts").read()
+
+
+STUBBORN_SERVER = """
+import http.server, os, pathlib, signal
+pathlib.Path(os.environ["STATE_DIR"], "alive").touch()
+signal.signal(signal.SIGTERM, lambda *_: print("ignoring SIGTERM", flush=True))
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.end_headers()
+print("serving", flush=True)
+http.server.HTTPServer((os.environ["POD_IP"], 8080), Handler).serve_forever()
+"""
+
+
+def stubborn_pod(name, grace=3):
+    """A pod that ignores SIGTERM, checked by exec liveness (a file it made) and tcp startup/readiness probes."""
+    return f"""
+apiVersion: v1
+kind: Pod
+metadata: {{name: {name}, labels: {{app: {name}}}}}
+spec:
+  terminationGracePeriodSeconds: {grace}
+  containers:
+  - name: main
+    image: python:3.11
+    command: ["python3", "-u", "-c", {json.dumps(STUBBORN_SERVER)}]
+    env:
+    - {{name: POD_IP, valueFrom: {{fieldRef: {{fieldPath: status.podIP}}}}}}
+    - {{name: STATE_DIR, value: /state}}
+    ports: [{{name: http, containerPort: 8080}}]
+    startupProbe: {{tcpSocket: {{port: http}}, periodSeconds: 1, failureThreshold: 30}}
+    readinessProbe: {{tcpSocket: {{port: http}}, periodSeconds: 1}}
+    livenessProbe: {{exec: {{command: ["test", "-f", "/state/alive"]}}, periodSeconds: 1, failureThreshold: 2}}
+    volumeMounts: [{{name: state, mountPath: /state}}]
+  volumes: [{{name: state, emptyDir: {{}}}}]
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: {name}}}
+spec:
+  selector: {{app: {name}}}
+  ports: [{{port: 80, targetPort: http}}]
+"""
+
+
+def test_a_failing_liveness_probe_restarts_the_container(live):
+    live.kubectl("apply", "-f", "-", input=stubborn_pod("lively"))
+    live.kubectl("wait", "--for=condition=Ready", "pod/lively", "--timeout=60s")
+    pod = get_json(live, "pod", "lively")
+    # The exec probe checks /state/alive, the emptyDir's file in the pod's directory (docs: mount paths).
+    alive_file = live.pod_directory / f"default_lively_{pod['metadata']['uid']}" / "volumes" / "state" / "alive"
+    assert alive_file.exists()
+    alive_file.unlink()
+    live.kubectl("wait", "--for=jsonpath={.status.containerStatuses[0].restartCount}=1", "pod/lively", "--timeout=30s")
+    live.kubectl("wait", "--for=condition=Ready", "pod/lively", "--timeout=30s")
+    events = live.kubectl("get", "events", "--field-selector", "involvedObject.name=lively").stdout
+    assert "Liveness probe failed: command [\"test\", \"-f\", \"/state/alive\"] exited with 1" in events
+    assert "Container main failed liveness probe, will be restarted" in events
+    # It ignored SIGTERM, so the kubelet killed it when the grace period (3 s) ended.
+    terminated = get_json(live, "pod", "lively")["status"]["containerStatuses"][0]["lastState"]["terminated"]
+    assert terminated["exitCode"] == 137
+
+
+def test_a_terminating_pod_leaves_the_endpoints_then_is_killed_after_its_grace_period(live):
+    live.kubectl("apply", "-f", "-", input=stubborn_pod("stubborn", grace=4))
+    live.kubectl("wait", "--for=condition=Ready", "pod/stubborn", "--timeout=60s")
+    pid = pid_of(get_json(live, "pod", "stubborn"))
+    live.kubectl("delete", "pod", "stubborn", "--wait=false")
+    live.kubectl("wait", "--for=jsonpath={.endpoints[0].conditions.terminating}=true", "endpointslice", "-l",
+                 "kubernetes.io/service-name=stubborn", "--timeout=10s")
+    endpoint = get_json(live, "endpointslices", "-l", "kubernetes.io/service-name=stubborn")["items"][0]["endpoints"][0]
+    assert endpoint["conditions"] == {"ready": False, "serving": True, "terminating": True}
+    assert alive(pid), "the process must outlive SIGTERM until the grace period ends"
+    assert live.kubectl("get", "pod", "stubborn").stdout.split("\n")[1].split()[2] == "Terminating"
+    wait_exited([pid], timeout=15)
+    live.kubectl("wait", "--for=delete", "pod/stubborn", "--timeout=15s")
+
+
+def test_cronjob_jobs_run_for_real(live):
+    live.kubectl("apply", "-f", "-", input="""
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly}
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      completions: 2
+      backoffLimit: 0
+      template:
+        spec:
+          restartPolicy: Never
+          containers: [{name: main, image: python:3.11, command: ["python3", "-c", "print('retrained')"]}]
+""")
+    live.kubectl("create", "job", "nightly-now", "--from=cronjob/nightly")
+    live.kubectl("wait", "--for=condition=Complete", "job/nightly-now", "--timeout=60s")
+    status = get_json(live, "job", "nightly-now")["status"]
+    assert status["succeeded"] == 2
+    logs = [live.kubectl("logs", pod["metadata"]["name"]).stdout for pod in pods(live, "job-name=nightly-now")]
+    assert logs == ["retrained\n", "retrained\n"]
 
 
 def test_deleting_a_deployment_stops_its_processes(live):

@@ -50,7 +50,6 @@ public final class ClusterSimulation: Sendable {
         let hooks = self.hooks
         deployments = ReconcileLoop(delay: configuration.readyDelay) { key in
             DeploymentSimulator(store: store, hooks: hooks, kubelet: kubelet).reconcile(key)
-            return nil
         }
         jobs = ReconcileLoop(delay: configuration.jobDuration) { key in
             JobSimulator(store: store, hooks: hooks, kubelet: kubelet).reconcile(key)

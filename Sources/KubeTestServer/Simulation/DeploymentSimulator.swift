@@ -15,11 +15,12 @@ struct DeploymentSimulator {
     /// Pods it runs become ready by their probes, not at once.
     let kubelet: LocalKubelet?
 
-    func reconcile(_ key: ObjectKey) {
+    /// Returns when to look again whatever changes (a live rollout's progress deadline).
+    func reconcile(_ key: ObjectKey) -> Duration? {
         guard let deployment = try? store.get(resourceKey: Self.deployments, namespace: key.namespace, name: key.name),
             deployment[path: ["metadata", "deletionTimestamp"]] == nil,
             let uid = deployment[path: ["metadata", "uid"]]?.stringValue
-        else { return }
+        else { return nil }
         let failure = hooks.withLock { $0.deploymentFailures[key] }
         let replicas = Int(deployment[path: ["spec", "replicas"]]?.intValue ?? 1)
         let paused = deployment[path: ["spec", "paused"]]?.boolValue == true
@@ -47,8 +48,12 @@ struct DeploymentSimulator {
                 updated += counts.total
             }
         }
+        var progress = ProgressCheck(stalled: false, progressed: false, recheck: nil)
+        if live, failure == nil { progress = ProgressCheck(deployment, replicas: replicas, total: total, updated: updated, ready: ready) }
+        let stall = progress.stalled ? (reason: "ProgressDeadlineExceeded", message: "") : nil
         writeStatus(deployment, replicas: replicas, total: total, updated: updated, ready: ready, currentName: currentName,
-                    failure: failure)
+                    failure: failure ?? stall, progressed: progress.progressed)
+        return progress.recheck
     }
 
     static func templateHash(_ template: JSONValue) -> String {
@@ -175,7 +180,7 @@ struct DeploymentSimulator {
     }
 
     func writeStatus(_ deployment: JSONValue, replicas: Int, total: Int, updated: Int, ready: Int, currentName: String,
-                     failure: (reason: String, message: String)?) {
+                     failure: (reason: String, message: String)?, progressed: Bool = false) {
         let previous = deployment["status"]
         let available = ready >= replicas
         let progressing: (status: String, reason: String, message: String)
@@ -195,7 +200,8 @@ struct DeploymentSimulator {
                                             available ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
                                             available ? "Deployment has minimum availability." : "Deployment does not have minimum availability.",
                                             previous: previous),
-                SimulationObjects.condition("Progressing", progressing.status, progressing.reason, progressing.message, previous: previous),
+                SimulationObjects.condition("Progressing", progressing.status, progressing.reason, progressing.message, previous: previous,
+                                            touched: progressed),
             ],
         ]
         if total > ready { status["unavailableReplicas"] = .int(Int64(total - ready)) }
@@ -291,10 +297,12 @@ enum SimulationObjects {
     }
 
     /// A workload condition that keeps its timestamps while its status does not change.
-    static func condition(_ type: String, _ status: String, _ reason: String, _ message: String, previous: JSONValue?) -> JSONValue {
+    /// `touched`: something progressed, so `lastUpdateTime` moves even though status and reason stay.
+    static func condition(_ type: String, _ status: String, _ reason: String, _ message: String, previous: JSONValue?,
+                          touched: Bool = false) -> JSONValue {
         let old = previous?["conditions"]?.arrayValue?.first { $0["type"]?.stringValue == type }
         let now = JSONValue.string(KubeTime.format(Date()))
-        let unchanged = old?["status"]?.stringValue == status && old?["reason"]?.stringValue == reason
+        let unchanged = old?["status"]?.stringValue == status && old?["reason"]?.stringValue == reason && !touched
         return ["type": .string(type), "status": .string(status), "reason": .string(reason), "message": .string(message),
                 "lastUpdateTime": unchanged ? (old?["lastUpdateTime"] ?? now) : now,
                 "lastTransitionTime": old?["status"]?.stringValue == status ? (old?["lastTransitionTime"] ?? now) : now]
