@@ -3,7 +3,7 @@
 kubernetes_sd_configs (role pod) with the API server's URL, CA and token taken from a kubeconfig, relabelled on
 the prometheus.io/* annotations the operator writes, with namespace, pod, model and model_version labels.
 
-    scripts/prometheus-config.py KUBECONFIG DIRECTORY [--interval 1s]
+    scripts/prometheus-config.py KUBECONFIG DIRECTORY [--interval 1s] [--operator HOST:PORT ...]
 
 Writes DIRECTORY/prometheus.yml and DIRECTORY/ca.pem; prints the configuration's path.
 """
@@ -19,6 +19,8 @@ def main():
     parser.add_argument("kubeconfig")
     parser.add_argument("directory")
     parser.add_argument("--interval", default="1s")
+    parser.add_argument("--operator", action="append", default=[], metavar="HOST:PORT",
+                        help="also scrape an operator's metrics endpoint (an operator running outside the cluster)")
     args = parser.parse_args()
     kubeconfig = yaml.safe_load(pathlib.Path(args.kubeconfig).read_text())
     context = next(c["context"] for c in kubeconfig["contexts"] if c["name"] == kubeconfig["current-context"])
@@ -51,6 +53,8 @@ def main():
             ],
         }],
     }
+    if args.operator:
+        config["scrape_configs"].append({"job_name": "modelship-operator", "static_configs": [{"targets": args.operator}]})
     path = directory / "prometheus.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False))
     print(path)

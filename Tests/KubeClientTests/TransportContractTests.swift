@@ -56,6 +56,21 @@ final class ScriptedTransport: HTTPTransport {
         #expect(body[path: ["preconditions", "resourceVersion"]] == "7")
     }
 
+    @Test func aListWhoseMetadataCannotBeDecodedIsAnError() async throws {
+        // resourceVersion must be a string: a list that breaks that is refused, never read as "no version".
+        let list = Array(#"{"kind":"ConfigMapList","apiVersion":"v1","metadata":{"resourceVersion":9},"items":[]}"#.utf8)
+        let transport = ScriptedTransport([TransportResponse(status: 200, headers: [], body: list)])
+        var configuration = ClientConfiguration(server: URL(string: "https://k8s.example")!)
+        configuration.qps = 0
+        let client = try KubeClient(configuration: configuration, transport: transport)
+        await #expect {
+            _ = try await Api<ConfigMap>(client: client, namespace: "default").list()
+        } throws: { error in
+            guard case KubeError.decoding(let message) = error else { return false }
+            return message.contains("ConfigMap list's metadata")
+        }
+    }
+
     @Test func labelSelectorsAreEncodedInTheQuery() async throws {
         let list = Array(#"{"kind":"ConfigMapList","apiVersion":"v1","metadata":{"resourceVersion":"9"},"items":[]}"#.utf8)
         let transport = ScriptedTransport([TransportResponse(status: 200, headers: [], body: list)])

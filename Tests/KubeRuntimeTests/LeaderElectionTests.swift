@@ -78,6 +78,32 @@ struct RunningService {
         }
     }
 
+    @Test func failedRenewalsAndReleasesAreLoggedWithTheirCause() async throws {
+        try await EmbeddedAPIServer.withRunning { server, client in
+            let records = RecordingLogHandler.Records()
+            var configuration = LeaderElector.Configuration(leaseName: "modelship-operator", namespace: "default", identity: "a")
+            configuration.renewDeadline = .seconds(5)
+            configuration.retryPeriod = .milliseconds(50)
+            let a = LeaderElector(client: client, configuration: configuration,
+                                  logger: Logger(label: "test") { _ in RecordingLogHandler(records) })
+            let running = RunningService(a)
+            #expect(await within(.seconds(10)) { try await a.waitForLeadership() } != nil)
+
+            server.faults.add(.init(verb: "update", resource: "leases", status: 500, times: 3))
+            let failures = await records.wait(for: 3, containing: "failed to renew the lease")
+            #expect(failures.count == 3)
+            #expect(failures.allSatisfy { "\($0.metadata["error"] ?? "")".contains("500") })
+            #expect(a.isLeader, "three failures within the renew deadline do not cost the lease")
+
+            server.faults.add(.init(verb: "update", resource: "leases", status: 503))
+            await running.stop()
+            let release = records.messages(containing: "failed to release the lease")
+            #expect(release.count == 1)
+            let cause = release.first.map { "\($0.metadata["error"] ?? "")" } ?? ""
+            #expect(cause.contains("503"))
+        }
+    }
+
     @Test func leaderOnlyServicesStartOnlyWhenLeading() async throws {
         struct Probe: ServiceLifecycle.Service {
             let started: Signal<String>

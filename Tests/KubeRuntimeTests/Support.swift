@@ -2,6 +2,8 @@ import Foundation
 import KubeClient
 import KubeRuntime
 import KubeTestServer
+import Logging
+import Synchronization
 import Testing
 
 /// Waits, through a watch, until the named object satisfies `predicate`; records an issue on timeout.
@@ -41,5 +43,46 @@ func within<T: Sendable>(_ timeout: Duration, _ body: @Sendable @escaping () asy
         let first = await group.next() ?? nil
         group.cancelAll()
         return first
+    }
+}
+
+
+/// A log handler that keeps every message, for tests that check what was logged.
+final class RecordingLogHandler: LogHandler, @unchecked Sendable {
+    final class Records: Sendable {
+        typealias Entry = (message: String, metadata: Logger.Metadata)
+        private let entries = Mutex<[Entry]>([])
+        private let appended = Signal<Void>()
+
+        func append(_ level: Logger.Level, _ message: String, _ metadata: Logger.Metadata) {
+            entries.withLock { $0.append((message, metadata)) }
+            appended.send(())
+        }
+
+        func messages(containing text: String) -> [Entry] {
+            entries.withLock { $0.filter { $0.message.contains(text) } }
+        }
+
+        /// Waits, woken by each new message, until `count` messages contain `text`.
+        func wait(for count: Int, containing text: String, within timeout: Duration = .seconds(20)) async -> [Entry] {
+            if messages(containing: text).count >= count { return messages(containing: text) }
+            _ = await appended.first(within: timeout) { [self] _ in messages(containing: text).count >= count }
+            return messages(containing: text)
+        }
+    }
+
+    let records: Records
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    init(_ records: Records) { self.records = records }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        records.append(event.level, event.message.description, metadata.merging(event.metadata ?? [:]) { $1 })
     }
 }

@@ -165,14 +165,15 @@ class DiscoveringPrometheus:
     discovers the pods with the kubernetes_sd_configs that scripts/prometheus-config.py writes, scrapes them, and
     remote-writes to Debian's Prometheus, which answers the queries."""
 
-    def __init__(self, cluster, tmp):
+    def __init__(self, cluster, tmp, operator_metrics=()):
         import shutil
         import subprocess
         import sys
 
         from server_support import ROOT, OutputWatch, free_port
         self.port, self.agent_port = free_port(), free_port()
-        config = subprocess.run([sys.executable, str(ROOT / "scripts" / "prometheus-config.py"), str(cluster.kubeconfig), str(tmp)],
+        extra = [flag for target in operator_metrics for flag in ("--operator", target)]
+        config = subprocess.run([sys.executable, str(ROOT / "scripts" / "prometheus-config.py"), str(cluster.kubeconfig), str(tmp), *extra],
                                 check=True, capture_output=True, text=True).stdout.strip()
         (tmp / "receiver.yml").write_text("global: {}\n")
         self.process = subprocess.Popen(

@@ -54,7 +54,11 @@ public struct Api<R: KubeResource>: Sendable {
     public func list(_ options: ListOptions = .init()) async throws(KubeError) -> ObjectList<R> {
         let data = try await client.send("GET", path: collectionPath(namespace: namespace), query: options.query)
         let json = try parse(data)
-        let metadata = (try? json["metadata"]?.decode(as: ListMeta.self)) ?? ListMeta()
+        // A list whose metadata cannot be read is an error: without its resourceVersion a watch would start from "0".
+        let metadata: ListMeta
+        do { metadata = try json["metadata"]?.decode(as: ListMeta.self) ?? ListMeta() } catch {
+            throw .decoding("cannot decode the \(resourceType.kind) list's metadata: \(error)")
+        }
         var items: [R] = []
         for item in json["items"]?.arrayValue ?? [] {
             items.append(try decode(item))

@@ -78,7 +78,7 @@ public final class LeaderElector: ServiceLifecycle.Service, Sendable {
                 await release()
                 return
             }
-            if (try? await tryAcquireOrRenew()) == true {
+            if await renew() {
                 lastRenewal = .now
             } else if lastRenewal.duration(to: .now) > configuration.renewDeadline {
                 state.withLock { $0.isLeader = false }
@@ -87,6 +87,18 @@ public final class LeaderElector: ServiceLifecycle.Service, Sendable {
                 throw LostLeadership()
             }
         }
+    }
+
+    /// One renewal; every failure is logged with its cause (client-go: "failed to renew lease").
+    func renew() async -> Bool {
+        let lease = "\(configuration.namespace)/\(configuration.leaseName)"
+        do {
+            if try await tryAcquireOrRenew() { return true }
+            logger.warning("failed to renew the lease: another instance holds it", metadata: ["lease": "\(lease)"])
+        } catch {
+            logger.warning("failed to renew the lease", metadata: ["lease": "\(lease)", "error": "\(error)"])
+        }
+        return false
     }
 
     var isShuttingDown: Bool { Task.isShuttingDownGracefully }
@@ -169,16 +181,22 @@ public final class LeaderElector: ServiceLifecycle.Service, Sendable {
     }
 
     /// Gives the lease up so another instance can take over without waiting for it to expire.
+    /// A failed release is logged: the next leader then waits for the lease to expire.
     func release() async {
         state.withLock { $0.isLeader = false }
-        guard var lease = try? await leases.getIfPresent(configuration.leaseName),
-            lease.spec.holderIdentity == configuration.identity
-        else { return }
-        lease.spec.holderIdentity = nil
-        lease.spec.leaseDurationSeconds = 1
-        lease.spec.renewTime = KubeTime.formatMicro(Date())
-        if (try? await leases.replace(lease)) != nil {
+        let name = "\(configuration.namespace)/\(configuration.leaseName)"
+        do {
+            guard var lease = try await leases.getIfPresent(configuration.leaseName),
+                lease.spec.holderIdentity == configuration.identity
+            else { return }
+            lease.spec.holderIdentity = nil
+            lease.spec.leaseDurationSeconds = 1
+            lease.spec.renewTime = KubeTime.formatMicro(Date())
+            _ = try await leases.replace(lease)
             logger.info("released the lease", metadata: ["identity": "\(configuration.identity)"])
+        } catch {
+            logger.error("failed to release the lease; the next leader waits for it to expire",
+                         metadata: ["lease": "\(name)", "error": "\(error)"])
         }
     }
 }

@@ -92,8 +92,13 @@ public struct Watcher<R: KubeResource>: Sendable {
         case .needsList:
             do {
                 let list = try await api.listAll(.init(labelSelector: labelSelector))
+                // Never a silent watch from "0" (any version, replaying everything): a list without one is a failure.
+                guard let version = list.metadata.resourceVersion, !version.isEmpty else {
+                    logger.warning("list has no resourceVersion; listing again", metadata: ["kind": "\(api.resourceType.kind)"])
+                    return .failed
+                }
                 await consume(.restarted(list.items))
-                return .listed(resourceVersion: list.metadata.resourceVersion ?? "0")
+                return .listed(resourceVersion: version)
             } catch {
                 logger.warning("list failed", metadata: ["kind": "\(api.resourceType.kind)", "error": "\(error)"])
                 return .failed

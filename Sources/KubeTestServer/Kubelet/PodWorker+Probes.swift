@@ -87,7 +87,7 @@ extension PodWorker {
         guard let spec = try? launchSpec(for: container, command: command),
             let process = try? await ProcessLauncher.shared.launch(spec, output: { _ in })
         else { return 127 }
-        let timedOut = Mutex(false)
+        let timedOut = Locked(false)
         let timer = Task {
             try await Task.sleep(for: timeout)
             timedOut.withLock { $0 = true }

@@ -109,7 +109,8 @@ final class ProcessLauncher: Sendable {
         close(fds[1])
         let reader = FileHandle(fileDescriptor: fds[0], closeOnDealloc: true)
         let running = RunningProcess(pid: pid, output: reader)
-        let splitter = Mutex(LineSplitter())
+        // A class, not a local Mutex: the handler outlives this function.
+        let splitter = Locked(LineSplitter())
         reader.readabilityHandler = { handle in
             let data = handle.availableData
             if data.isEmpty {
@@ -232,4 +233,12 @@ final class RunningProcess: Sendable {
         guard !hasExited else { return }
         if kill(-pid, signal) != 0 { kill(pid, signal) }
     }
+}
+
+/// A value behind a lock, shared by reference: for state that closures outliving the current scope use (a
+/// noncopyable Mutex must not be captured by an escaping closure).
+final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+    init(_ value: Value) { mutex = Mutex(value) }
+    func withLock<T>(_ body: (inout Value) -> T) -> T { mutex.withLock { body(&$0) } }
 }
