@@ -147,16 +147,64 @@ def alive(pid):
         return False
 
 
-def wait_until(predicate, timeout, what):
-    """For state that no watch or output reports (a file a kubelet rewrites): checks until true or the deadline."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(0.05)
+def wait_for_file_change(directory, predicate, timeout, what):
+    """For what a kubelet writes into a pod's volume directory: woken by inotify on each file written or renamed
+    into `directory`, checks `predicate` until it is true or the deadline passes."""
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    in_close_write, in_moved_to, in_create, in_cloexec = 0x8, 0x80, 0x100, 0o2000000
+    fd = libc.inotify_init1(in_cloexec)
+    assert fd >= 0, f"inotify_init1 failed: errno {ctypes.get_errno()}"
+    try:
+        assert libc.inotify_add_watch(fd, str(directory).encode(), in_close_write | in_moved_to | in_create) >= 0
+        deadline = time.monotonic() + timeout
+        while not (value := predicate()):
+            remaining = deadline - time.monotonic()
+            ready, _, _ = select.select([fd], [], [], max(0.0, remaining))
+            if not ready:
+                raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+            os.read(fd, 65536)
+        return value
+    finally:
+        os.close(fd)
+
+
+class AlertReceiver:
+    """An Alertmanager stand-in: Prometheus sends alerts here when their expression holds, so a test waits for a
+    query's condition by waiting for its alert (pushed by Prometheus's rule evaluation, no polling)."""
+
+    def __init__(self):
+        import http.server
+        import threading
+        self.fired = set()
+        self.changed = threading.Condition()
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                alerts = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                with receiver.changed:
+                    receiver.fired.update(alert["labels"]["alertname"] for alert in alerts)
+                    receiver.changed.notify_all()
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def wait(self, name, timeout, what):
+        with self.changed:
+            if not self.changed.wait_for(lambda: name in self.fired, timeout):
+                raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
 
 
 class DiscoveringPrometheus:
@@ -175,10 +223,19 @@ class DiscoveringPrometheus:
         extra = [flag for target in operator_metrics for flag in ("--operator", target)]
         config = subprocess.run([sys.executable, str(ROOT / "scripts" / "prometheus-config.py"), str(cluster.kubeconfig), str(tmp), *extra],
                                 check=True, capture_output=True, text=True).stdout.strip()
-        (tmp / "receiver.yml").write_text("global: {}\n")
+        # Prometheus receives the samples and evaluates the tests' wait conditions as alerting rules. An alert that
+        # fires before the reloaded notifier knows its Alertmanager is dropped; resending every second covers that.
+        self.alerts = AlertReceiver()
+        self.rules, self.waits = tmp / "waits.yml", []
+        self.rules.write_text("groups: []\n")
+        (tmp / "receiver.yml").write_text(
+            "global: {evaluation_interval: 1s}\n"
+            f"rule_files: [{self.rules}]\n"
+            f"alerting: {{alertmanagers: [{{api_version: v2, static_configs: [{{targets: ['127.0.0.1:{self.alerts.port}']}}]}}]}}\n")
         self.process = subprocess.Popen(
             [shutil.which("prometheus"), f"--config.file={tmp / 'receiver.yml'}", f"--storage.tsdb.path={tmp / 'tsdb'}",
-             f"--web.listen-address=127.0.0.1:{self.port}", "--web.enable-remote-write-receiver"],
+             f"--web.listen-address=127.0.0.1:{self.port}", "--web.enable-remote-write-receiver", "--web.enable-lifecycle",
+             "--rules.alert.resend-delay=1s"],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.output = OutputWatch(self.process.stdout, tmp / "prometheus.log")
         self.output.wait_line(lambda line: "Server is ready to receive web requests" in line, 60, "Prometheus to start")
@@ -198,8 +255,20 @@ class DiscoveringPrometheus:
         from server_support import prometheus_query
         return prometheus_query(self.port, expression)
 
+    def wait_for(self, expression, timeout, what):
+        """Waits until `expression` returns a sample (the rule's alert fires), then returns the query's result."""
+        name = f"Wait{len(self.waits)}"
+        self.waits.append({"alert": name, "expr": expression})
+        self.rules.write_text(yaml.safe_dump({"groups": [{"name": "waits", "interval": "1s", "rules": self.waits}]}))
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}/-/reload", method="POST")
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.status == 200
+        self.alerts.wait(name, timeout, what)
+        return self.query(expression)
+
     def stop(self):
         for process, output in [(self.agent, self.agent_output), (self.process, self.output)]:
             process.terminate()
             process.wait(timeout=30)
             output.finish()
+        self.alerts.stop()

@@ -9,7 +9,7 @@ import yaml
 import models
 import test_install_artifacts as artifacts
 from conftest import ROOT, DevCluster, Operator, live_images
-from live_support import DiscoveringPrometheus, http, model_store_manifests, wait_until
+from live_support import DiscoveringPrometheus, http, model_store_manifests
 from server_support import free_port
 
 DASHBOARD = ROOT / "charts" / "modelship" / "dashboards" / "modelship.json"
@@ -59,7 +59,7 @@ def observed(tmp_path_factory):
         # rate() needs a counter's increase between two scrapes: a first burst creates the series, a second one
         # (after Prometheus has them) increases them.
         burst()
-        wait_until(lambda: len(prometheus.query('modelship_requests_total{code="400"}')) == 2, 60, "both models' counters scraped")
+        prometheus.wait_for('count(modelship_requests_total{code="400"}) == 2', 60, "both models' counters scraped")
         burst()
         yield prometheus
     finally:
@@ -68,10 +68,13 @@ def observed(tmp_path_factory):
         cluster.stop()
 
 
-def evaluate(prometheus, expression):
+def substitute(expression):
     """A panel's PromQL as Grafana sends it: $__rate_interval and the template variables substituted."""
-    query = expression.replace("$__rate_interval", "1m").replace("$namespace", ".*").replace("$model", ".*")
-    return prometheus.query(query)
+    return expression.replace("$__rate_interval", "1m").replace("$namespace", ".*").replace("$model", ".*")
+
+
+def evaluate(prometheus, expression):
+    return prometheus.query(substitute(expression))
 
 
 @pytest.mark.parametrize("title, expression", expressions(), ids=[f"{title}: {expr[:40]}" for title, expr in expressions()])
@@ -82,10 +85,11 @@ def test_every_panel_query_answers_from_live_metrics(observed, title, expression
         evaluate(prometheus, expression)
         assert prometheus.query("count(modelship_reconcile_total)"), "the operator's metrics are not scraped"
         return
-    def answered():
-        series = evaluate(prometheus, expression)
-        return series if series and all(entry["value"][1] != "NaN" for entry in series) else None
-    series = wait_until(answered, 60, f"{title!r} to have data")
+    # Wait until every expected series has a number (a NaN is not equal to itself), then read them.
+    query = substitute(expression)
+    expected = 2 if "by (model, version" in expression else 1
+    prometheus.wait_for(f"count(({query}) == ({query})) >= {expected}", 60, f"{title!r} to have data")
+    series = evaluate(prometheus, expression)
     labels = [entry["metric"] for entry in series]
     if "by (model, version" in expression:
         assert {(label["model"], label["version"]) for label in labels} == {("scorer-a", "3"), ("scorer-b", "4")}, labels

@@ -13,7 +13,7 @@ import pytest
 import models
 from conftest import DevCluster, Operator, live_images
 from live_support import (DiscoveringPrometheus, alive, echo_manifests, get_json, http, model_store_manifests, pid_of, pods, wait_exited,
-                          wait_pods_exist, wait_until)
+                          wait_for_file_change, wait_pods_exist)
 
 
 @pytest.fixture(scope="module")
@@ -94,11 +94,9 @@ def test_prometheus_discovers_and_scrapes_the_model_pods(live, model_store, tmp_
     expected = {pod["metadata"]["name"]: pod["status"]["podIP"] for pod in pods(live, "app.kubernetes.io/instance=live-mlp")}
     prometheus = DiscoveringPrometheus(live, tmp_path)
     try:
-        def healthy_targets():
-            targets = prometheus.targets()
-            up = {t["labels"]["pod"]: t for t in targets if t["health"] == "up" and t["labels"].get("instance_name") == "live-mlp"}
-            return up if set(up) == set(expected) else None
-        targets = wait_until(healthy_targets, 60, "Prometheus to discover and scrape both model pods")
+        prometheus.wait_for('count(up{instance_name="live-mlp"} == 1) == 2', 60, "Prometheus to discover and scrape both model pods")
+        targets = {t["labels"]["pod"]: t for t in prometheus.targets() if t["labels"].get("instance_name") == "live-mlp"}
+        assert set(targets) == set(expected) and all(t["health"] == "up" for t in targets.values())
         for name, target in targets.items():
             assert target["labels"]["namespace"] == "default" and target["labels"]["model_version"] == "1"
             assert target["scrapeUrl"] == f"http://{expected[name]}:8080/metrics"
@@ -110,9 +108,8 @@ def test_prometheus_discovers_and_scrapes_the_model_pods(live, model_store, tmp_
         before = sum(float(s["value"][1]) for s in prometheus.query('modelship_requests_total{model="live-mlp"}'))
         for _ in range(10):
             assert http(f"http://{cluster_ip}/v2/models/live-mlp/infer", body)[0] == 200
-        query = 'sum by (model_version) (modelship_requests_total{model="live-mlp", code="200"})'
-        counted = wait_until(lambda: (r := prometheus.query(query)) and float(r[0]["value"][1]) >= before + 10 and r, 30,
-                             "Prometheus to count the ten requests")
+        query = f'sum by (model_version) (modelship_requests_total{{model="live-mlp", code="200"}}) >= {before + 10}'
+        counted = prometheus.wait_for(query, 30, "Prometheus to count the ten requests")
         assert [series["metric"] for series in counted] == [{"model_version": "1"}]
         per_pod = prometheus.query('sum by (pod) (modelship_requests_total{model="live-mlp"})')
         assert {series["metric"]["pod"] for series in per_pod} == set(expected)
@@ -236,10 +233,14 @@ def test_logs_follow_tail_timestamps_and_deployment(echo):
 
 def test_configmap_volumes_follow_their_configmap(echo):
     echo.kubectl("rollout", "status", "deployment/echo", "--timeout=60s")
-    address = pods(echo, "app=echo")[0]["status"]["podIP"]
+    pod = pods(echo, "app=echo")[0]
+    address = pod["status"]["podIP"]
     assert http(f"http://{address}:8080/greeting")[1] == "hello"
     echo.kubectl("patch", "configmap", "echo-files", "--type=merge", "-p", '{"data": {"greeting": "bonjour"}}')
-    wait_until(lambda: http(f"http://{address}:8080/greeting")[1] == "bonjour", 30, "the volume to show the new greeting")
+    # The volume is the pod's directory (docs: mount paths): the kubelet rewrites its files, inotify says when.
+    volume = echo.pod_directory / f"default_{pod['metadata']['name']}_{pod['metadata']['uid']}" / "volumes" / "files"
+    wait_for_file_change(volume, lambda: http(f"http://{address}:8080/greeting")[1] == "bonjour", 30,
+                         "the volume to show the new greeting")
 
 
 def test_jobs_run_and_their_exit_codes_decide(live):
@@ -262,7 +263,7 @@ spec:
 """
     live.kubectl("apply", "-f", "-", input=job("succeeds", "print('trained'); import sys; sys.exit(0)"))
     live.kubectl("apply", "-f", "-", input=job("fails", "import sys; print('bad data', file=sys.stderr); sys.exit(3)", backoff=1))
-    live.kubectl("apply", "-f", "-", input=job("overruns", "import time; print('started', flush=True); time.sleep(300)", deadline=2))
+    live.kubectl("apply", "-f", "-", input=job("overruns", "import signal; print('started', flush=True); signal.pause()", deadline=2))
     live.kubectl("wait", "--for=condition=Complete", "job/succeeds", "--timeout=60s")
     assert live.kubectl("logs", "job/succeeds").stdout == "trained\n"
     live.kubectl("wait", "--for=condition=Failed", "job/fails", "--timeout=60s")

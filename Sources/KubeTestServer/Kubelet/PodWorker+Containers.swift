@@ -17,6 +17,8 @@ extension PodWorker {
             let startedAt = Date()
             let spec: ProcessLauncher.Spec
             do {
+                // Volumes are written before each start (a missing ConfigMap is retried here), not per exec probe.
+                try sandbox.prepare(pod, lookup: context.lookup)
                 spec = try launchSpec(for: container)
             } catch {
                 update(container: index) { $0.current = .waiting(reason: error.reason, message: error.message) }
@@ -115,7 +117,6 @@ extension PodWorker {
             throw .config("image \(container["image"]?.stringValue ?? "") is not mapped to an executable")
         }
         guard let podIP else { throw .config("the pod has no address yet") }
-        try sandbox.prepare(pod, lookup: context.lookup)
         let mapper = sandbox.pathMapper(for: container)
         var environment = try ContainerEnvironment(pod: pod, podIP: podIP, lookup: context.lookup)
             .resolve(container, image: image.environment).mapValues(mapper.map)
