@@ -107,20 +107,25 @@ final class ProcessLauncher: Sendable {
             return .failure(error)
         }
         close(fds[1])
-        let reader = FileHandle(fileDescriptor: fds[0], closeOnDealloc: true)
-        let running = RunningProcess(pid: pid, output: reader)
-        // A class, not a local Mutex: the handler outlives this function.
-        let splitter = Locked(LineSplitter())
-        reader.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                if let last = splitter.withLock({ $0.finish() }) { output(last) }
-                running.outputClosed()
-                return
+        let running = RunningProcess(pid: pid)
+        // Blocking reads on a thread of its own, not a dispatch source: closing a descriptor a source still
+        // watches, then reusing its number, crashes libdispatch's event loop on Linux.
+        let readFD = fds[0]
+        let reader = Thread {
+            var splitter = LineSplitter()
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(readFD, $0.baseAddress, $0.count) }
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { break }
+                for line in splitter.feed(buffer[0..<count]) { output(line) }
             }
-            for line in splitter.withLock({ $0.feed(data) }) { output(line) }
+            if let last = splitter.finish() { output(last) }
+            close(readFD)
+            running.outputClosed()
         }
+        reader.name = "modelship-kubelet-output-\(pid)"
+        reader.start()
         // One thread per process blocks in waitpid for it (pods are few; it also reaps it).
         let waiter = Thread {
             var status: Int32 = 0
@@ -178,27 +183,20 @@ final class RunningProcess: Sendable {
     }
 
     private let state = Mutex(State())
-    /// The read end of the process's output, kept for the object's lifetime: releasing it (it closes the
-    /// descriptor) from inside its own readability handler, or while the handler is set, is unsafe.
-    private let output: FileHandle
 
-    fileprivate init(pid: Int32, output: FileHandle) {
-        self.pid = pid
-        self.output = output
-    }
+    fileprivate init(pid: Int32) { self.pid = pid }
 
     fileprivate func exited(code: Int32) {
         resumeIfDone { $0.exitCode = code }
-        // A child the process left behind may hold the output open: stop reading a second later anyway.
+        // A child the process left behind may hold the output open: report the exit a second later anyway
+        // (the reader goes on until that child closes it).
         Task { [weak self] in
             try? await Task.sleep(for: .seconds(1))
-            guard let self, !self.state.withLock({ $0.outputDone }) else { return }
-            self.output.readabilityHandler = nil
-            self.outputClosed()
+            self?.outputClosed()
         }
     }
 
-    /// Called by the readability handler at end of file (it unsets itself), or after the fallback above.
+    /// Called by the reader at end of file, or by the fallback above.
     fileprivate func outputClosed() {
         resumeIfDone { $0.outputDone = true }
     }
