@@ -12,6 +12,10 @@ import Testing
             for index in 0..<5 {
                 _ = try await plane.modelDeployments.create(modelDeployment("idle-\(index)", replicas: index % 2 == 0 ? 2 : 1))
             }
+            // Quantities as users write them: the API server stores the Deployment's in canonical form
+            // (500m, 1536Mi, 1, 2G), and the operator must see that as no change.
+            let resources: JSONValue = ["requests": ["cpu": "0.5", "memory": "1.5Gi"], "limits": ["cpu": "1000m", "memory": 2_000_000_000]]
+            _ = try await plane.modelDeployments.patch("idle-0", .merge(["spec": ["server": ["resources": resources]]]))
             var autoscaled = modelDeployment("idle-hpa", replicas: nil)
             autoscaled.spec.scaling = Scaling(autoscaling: .init(minReplicas: 2, maxReplicas: 4))
             _ = try await plane.modelDeployments.create(autoscaled)
@@ -36,6 +40,9 @@ import Testing
                 }
             }
             #expect(plane.writes().isEmpty, "writes during an idle resync: \(plane.writes())")
+            let stored = try await plane.deployments.get("idle-0-stable").spec.template.spec?.containers.first?.resources
+            #expect(stored?.requests?["cpu"]?.value == "500m" && stored?.requests?["memory"]?.value == "1536Mi")
+            #expect(stored?.limits?["cpu"]?.value == "1" && stored?.limits?["memory"]?.value == "2G")
         }
     }
 

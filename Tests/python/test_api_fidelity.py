@@ -81,3 +81,24 @@ def test_core_and_events_k8s_io_events_are_one_resource_in_two_versions(cluster)
     assert described == "scaled up to 3"
     events_v1.delete_namespaced_event("from-v1", "default")
     assert "from-v1" not in {event.metadata.name for event in core(cluster).list_namespaced_event("default").items}
+
+
+def test_quantities_of_built_in_kinds_are_stored_in_canonical_form(cluster):
+    from kubernetes.utils import parse_quantity
+
+    def pod(name, requests, limits=None):
+        resources = {"requests": requests, **({"limits": limits} if limits else {})}
+        return json.dumps({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
+                           "spec": {"containers": [{"name": "c", "image": "registry.example/unmapped:1", "resources": resources}]}})
+
+    written = {"cpu": "0.5", "memory": "1.5Gi", "ephemeral-storage": 2000, "example.com/widgets": "1000m",
+               "example.com/tiny": "0.1m", "example.com/exp": "12e-1"}
+    cluster.kubectl("create", "--validate=false", "-f", "-", input=pod("quantities", written, {"cpu": 1.25}))
+    resources = core(cluster).read_namespaced_pod("quantities", "default").spec.containers[0].resources
+    assert resources.requests == {"cpu": "500m", "memory": "1536Mi", "ephemeral-storage": "2k", "example.com/widgets": "1",
+                                  "example.com/tiny": "100u", "example.com/exp": "1200e-3"}
+    assert all(parse_quantity(resources.requests[name]) == parse_quantity(value) for name, value in written.items())
+    assert resources.limits == {"cpu": "1250m"}
+    refused = cluster.kubectl("create", "--validate=false", "-f", "-", input=pod("bad-quantity", {"cpu": "half"}), check=False)
+    assert refused.returncode != 0 and "quantities must match the regular expression" in refused.stderr
+    assert "bad-quantity" not in cluster.kubectl("get", "pods", "-o", "name").stdout

@@ -90,32 +90,6 @@ public struct ResourceRequirements: Codable, Sendable, Hashable {
     }
 }
 
-/// A resource quantity. YAML users write `cpu: 2` as often as `cpu: "2"`; both decode, and it is
-/// always encoded as the string form the API server returns.
-public struct Quantity: Codable, Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
-    public var value: String
-    public init(_ value: String) { self.value = value }
-    public init(stringLiteral value: String) { self.value = value }
-    public var description: String { value }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let text = try? container.decode(String.self) {
-            value = text
-        } else if let integer = try? container.decode(Int64.self) {
-            value = String(integer)
-        } else {
-            let number = try container.decode(Double.self)
-            value = number.rounded() == number ? String(Int64(number)) : String(number)
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(value)
-    }
-}
-
 public struct VolumeMount: Codable, Sendable, Hashable {
     public var name: String
     public var mountPath: String

@@ -25,6 +25,8 @@ final class SchemaNode: Sendable {
     let format: String?
     let goType: String?
     let isQuantity: Bool
+    /// Whether this node or one below it is a Quantity: the canonicalising walk skips the rest.
+    let holdsQuantities: Bool
     let valueKind: ValueKind
     /// The Go struct's name ("DeploymentSpec"), which decoding errors start the field path with.
     let structName: String?
@@ -51,6 +53,8 @@ final class SchemaNode: Sendable {
         structName = goType.map(Self.shortName)
         valueKind = Self.valueKind(type: jsonType, format: format, isQuantity: isQuantity)
         listType = Self.listType(schema, strategies: patchStrategies, mergeKey: patchMergeKey)
+        holdsQuantities = isQuantity || properties.values.contains { $0.holdsQuantities }
+            || additionalProperties?.holdsQuantities == true || items?.holdsQuantities == true
     }
 
     /// `x-kubernetes-list-type`, or for built-in lists declared only with a patch strategy, what Kubernetes

@@ -35,6 +35,9 @@ enum Defaulting {
                 throw APIError.badRequest("\(resource.kind) in version \"\(resource.version)\" cannot be handled as a \(resource.kind): \(mismatch)")
             }
             if check.prunable { SchemaValidator(resource: resource).prune(&object, schema: schema, isRoot: true) }
+            if let failure = resource.applySchema.canonicalizeQuantities(&object) {
+                throw APIError.badRequest("\(resource.kind) in version \"\(resource.version)\" cannot be handled as a \(resource.kind): \(failure)")
+            }
         }
     }
 
