@@ -65,7 +65,7 @@ let package = Package(
         .target(
             name: "ModelshipController",
             dependencies: [
-                "KubeClient", "KubeRuntime", "ModelshipAPI",
+                "KubeClient", "KubeRuntime", "ModelshipAPI", "ModelshipShared",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -111,7 +111,7 @@ let package = Package(
         .target(
             name: "ModelServer",
             dependencies: [
-                "CONNXRuntime",
+                "CONNXRuntime", "ModelshipShared",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -154,7 +154,7 @@ let package = Package(
         .testTarget(name: "ModelshipControllerTests",
                     dependencies: ["ModelshipController", "ModelshipAPI", "KubeRuntime", "KubeTestServer", "KubeClient"],
                     swiftSettings: strict),
-        .testTarget(name: "ModelServerTests", dependencies: ["ModelServer", "KubeRuntime"], swiftSettings: strict),
+        .testTarget(name: "ModelServerTests", dependencies: ["ModelServer", "KubeRuntime", "ModelshipShared"], swiftSettings: strict),
         .testTarget(name: "KubeRuntimeTests", dependencies: ["KubeRuntime", "KubeTestServer"], swiftSettings: strict),
     ]
 )

@@ -88,6 +88,16 @@ def render():
         "- `spec.server.batching.maxDelay` is a duration such as `5ms`; `MODELSHIP_*` environment variables are reserved.",
         "- `pvc://` URIs name a claim and a path; `s3://` URIs name a bucket and a key.",
         "- `spec.model.storageSecretRef` must name an existing Secret (checked again every 30 s until it exists).",
+        "- `spec.model.uri` carries no credential: no user part, no presigned URL's signature or token (they would be "
+        "stored in Git and shown by `kubectl describe`); credentials go in the `storageSecretRef` Secret (docs/server.md, "
+        "Storage). Status shows model URIs with query values redacted.",
+        "",
+        "## Children the API server refuses",
+        "",
+        "A child the API server refuses (422 invalid, 403 forbidden by RBAC, admission or quota, 400) is reported as "
+        "condition `Degraded=True` with reason `ChildRejected` and the API's message, and a Warning Event. The phase is "
+        "`Degraded` while an earlier version still serves, `Failed` otherwise. The children after it are not applied, and "
+        "it is tried again on the next change of the ModelDeployment or the next resync, not in a loop.",
         "",
         "## Printer columns",
         "",

@@ -64,6 +64,13 @@ public enum SpecValidation {
 
     static func modelURI(_ model: ModelSource) -> [SpecProblem] {
         let uri = model.uri
+        // A URI in spec lives in Git, in `kubectl describe` and in pod env: no place for a credential.
+        if let credential = URIRedaction.credentials(in: uri) {
+            return [.init("spec.model.uri", "\(URIRedaction.redacted(uri)) carries \(credential); put credentials in the Secret named "
+                          + "by spec.model.storageSecretRef instead (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY for s3://; "
+                          + "MODELSHIP_HTTP_AUTHORIZATION, MODELSHIP_HTTP_BEARER_TOKEN, or MODELSHIP_HTTP_USERNAME and "
+                          + "MODELSHIP_HTTP_PASSWORD for http(s)://)")]
+        }
         if uri.hasPrefix("pvc://") {
             let parts = uri.dropFirst("pvc://".count).split(separator: "/", maxSplits: 1)
             if parts.count < 2 || parts[1].isEmpty {

@@ -57,6 +57,10 @@ public struct ModelDeploymentReconciler: Reconciler {
         if !updated.isEmpty {
             await recorder.record(deployment, reason: "Updated", message: "Updated " + updated.joined(separator: ", "))
         }
+        if let rejection = outcome.rejection {
+            try await writeStatus(StatusCalculator.rejected(deployment, message: rejection.message, now: now()), of: deployment)
+            throw TerminalError(rejection.message, cause: rejection.error)
+        }
         if let conflict = outcome.conflict {
             await recorder.record(deployment, type: .warning, reason: "ChildConflict", message: conflict)
             let status = StatusCalculator.invalid(deployment, problems: [SpecProblem("metadata.name", conflict)], now: now())

@@ -119,7 +119,7 @@ struct ServeCommand: AsyncParsableCommand {
         let api = InferenceAPI(host: model, maxRequestBytes: maxRequestBytes)
         let http = HTTPServer(api: api, registry: registry, host: host, port: port, logger: logger)
         let loader = ModelLoader(host: model, uri: modelURI!, sha256: modelSha256,
-                                 store: ModelStore(cacheDirectory: cacheDir, s3: .fromEnvironment(), logger: logger),
+                                 store: ModelStore(cacheDirectory: cacheDir, s3: .fromEnvironment(), http: .fromEnvironment(), logger: logger),
                                  session: sessionConfiguration,
                                  policy: BatchPolicy(maxBatchSize: maxBatchSize, maxDelay: BatchDelay.parse(maxBatchDelay)!, queueCapacity: maxQueueSize),
                                  executor: InferenceExecutor(rawValue: inferenceExecutor) ?? (usableCPUCount() == 1 ? .eventLoop : .thread),

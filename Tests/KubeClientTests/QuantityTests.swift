@@ -26,6 +26,8 @@ import Testing
         #expect(Quantity("0.5") == Quantity("500m"))
         #expect(Quantity("1Gi") == Quantity("1024Mi"))
         #expect(Quantity("1G") != Quantity("1Gi"))
+        #expect(Quantity("1Ki") == Quantity("1024") && Quantity("1Ki").canonical != Quantity("1024").canonical)
+        #expect(Quantity("2").amount! > Quantity("1500m").amount! && Quantity("1Mi").amount! < Quantity("1.1M").amount!)
         #expect(Set([Quantity("1"), Quantity("1000m")]).count == 1)
         let decoded = try JSONValue.decode(Array(#"{"cpu": 0.25, "memory": 2048}"#.utf8)).decode(as: [String: Quantity].self)
         #expect(decoded["cpu"] == "250m")

@@ -122,8 +122,18 @@ import Testing
                 let missing = try await plane.modelDeployments.waitUntil("secretless") { $0?.status?.phase == .failed }
                 #expect(missing?.status?.message?.contains("Secret s3-creds does not exist") == true)
 
+                // A credential in the URI is refused, and neither status nor the Event repeats it.
+                var leaky = modelDeployment("leaky")
+                leaky.spec.model.uri = "https://reader:hunter2@models.example/m.onnx?X-Amz-Signature=abc123"
+                _ = try await plane.modelDeployments.create(leaky)
+                let refused = try await plane.modelDeployments.waitUntil("leaky") { $0?.status?.phase == .failed }
+                #expect(refused?.status?.message?.contains("https://REDACTED@models.example/m.onnx?X-Amz-Signature=REDACTED carries") == true)
+                #expect(refused?.status?.message?.contains("MODELSHIP_HTTP_AUTHORIZATION") == true)
+
                 #expect(try await plane.deployments.list().items.isEmpty)
                 #expect(try await plane.events.list().items.contains { $0.reason == "InvalidSpec" && $0.type == "Warning" })
+                let shown = try await plane.events.list().items.map { $0.message ?? "" }.joined() + "\(refused?.status as Any)"
+                #expect(!shown.contains("hunter2") && !shown.contains("abc123"))
 
                 // Fixing the spec heals it.
                 _ = try await plane.modelDeployments.patch("both", .merge(["spec": ["scaling": ["autoscaling": .null]]]))
@@ -180,6 +190,70 @@ import Testing
                 let failed = try await plane.modelDeployments.waitUntil("taken") { $0?.status?.phase == .failed }
                 #expect(failed?.status?.message?.contains("Service taken exists and is not controlled") == true)
                 #expect(try await plane.services.get("taken").spec.selector == ["app": "other"])
+            }
+        }
+    }
+
+    @Test func noAutoscalerOrBudgetIsAimedAtAWorkloadSomeoneElseControls() async throws {
+        try await ControlPlane.with { plane in
+            var foreign = Deployment(metadata: ObjectMeta(name: "theirs-stable"))
+            foreign.spec.selector = LabelSelectorSpec(matchLabels: ["app": "theirs"])
+            foreign.spec.template = PodTemplateSpec(metadata: ObjectMeta(labels: ["app": "theirs"]),
+                                                    spec: PodSpec(containers: [Container(name: "c", image: "example/theirs:1")]))
+            _ = try await plane.deployments.create(foreign)
+            var deployment = modelDeployment("theirs", replicas: nil)
+            deployment.spec.scaling = Scaling(autoscaling: .init(minReplicas: 2, maxReplicas: 4))
+            try await plane.withOperator { _ in
+                _ = try await plane.modelDeployments.create(deployment)
+                let failed = try await plane.modelDeployments.waitUntil("theirs") { $0?.status?.phase == .failed }
+                #expect(failed?.status?.message?.contains("Deployment theirs-stable exists and is not controlled") == true)
+            }
+            #expect(try await plane.autoscalers.getIfPresent("theirs-stable") == nil)
+            #expect(try await plane.budgets.getIfPresent("theirs-stable") == nil)
+            #expect(try await plane.deployments.get("theirs-stable").spec.template.metadata?.labels == ["app": "theirs"])
+        }
+    }
+
+    @Test func aChildTheAPIServerRefusesIsReportedOnceAndNothingAfterItIsApplied() async throws {
+        try await ControlPlane.with { plane in
+            var deployment = modelDeployment("greedy")
+            var server = ServerSpec()
+            server.resources = ResourceRequirements(limits: ["cpu": "1"], requests: ["cpu": "2"])
+            deployment.spec.server = server
+            try await plane.withOperator { _ in
+                _ = try await plane.modelDeployments.create(deployment)
+                let failed = try await plane.modelDeployments.waitUntil("greedy") { $0?.status?.phase == .failed }
+                let degraded = failed?.status?.conditions?.first { $0.type == "Degraded" }
+                #expect(degraded?.reason == "ChildRejected")
+                #expect(degraded?.message.contains("refused Deployment greedy-stable (422 Invalid)") == true)
+                #expect(degraded?.message.contains("must be less than or equal to cpu limit of 1") == true)
+                let warnings = try await plane.events.list().items.filter { $0.reason == "ChildRejected" }
+                #expect(warnings.count == 1 && warnings.first?.type == "Warning")
+            }
+            // Refused: not retried in a loop (the status write wakes one more reconcile, which finds the same
+            // answer and writes nothing), and the Services that would front it were not created.
+            #expect((plane.writes()["create deployments"] ?? 0) <= 2)
+            #expect((plane.writes()["patch modeldeployments"] ?? 0) == 1, "\(plane.writes())")
+            #expect(try await plane.services.list().items.isEmpty)
+        }
+    }
+
+    @Test func aRefusedUpdateLeavesTheServingVersionAndTheNextChangeTriesAgain() async throws {
+        try await ControlPlane.with { plane in
+            try await plane.withOperator { _ in
+                _ = try await plane.modelDeployments.create(modelDeployment("guarded", version: "1"))
+                try await plane.modelDeployments.waitUntil("guarded") { $0?.isHealthy == true }
+                // An admission webhook or quota refusing the change answers 403.
+                plane.server.faults.add(.init(verb: "patch", resource: "deployments", status: 403))
+                _ = try await plane.modelDeployments.patch("guarded", .merge(["spec": ["model": ["version": "2"]]]))
+                let degraded = try await plane.modelDeployments.waitUntil("guarded") { $0?.status?.phase == .degraded }
+                #expect(degraded?.status?.conditions?.first { $0.type == "Ready" }?.status == .true)
+                #expect(degraded?.status?.stable?.modelVersion == "1")
+                #expect(degraded?.status?.message?.contains("(403 Forbidden)") == true)
+                plane.server.faults.clear()
+                _ = try await plane.modelDeployments.patch("guarded", .merge(["spec": ["model": ["version": "3"]]]))
+                let healthy = try await plane.modelDeployments.waitUntil("guarded") { $0?.isHealthy == true }
+                #expect(healthy?.status?.stable?.modelVersion == "3")
             }
         }
     }

@@ -124,3 +124,59 @@ def test_s3_failures_are_named(tmp_path, s3, uri, secret, message):
     server = ModelServer(tmp_path, uri, env=s3_env(endpoint, credentials, secret), ready=False)
     code, logs = wait_for_exit(server)
     assert code != 0 and message in logs
+
+
+@pytest.fixture(scope="module")
+def guarded(tmp_path_factory):
+    """An HTTP server that serves the model only with one of two Authorization headers, recording what it saw."""
+    import base64
+    root = tmp_path_factory.mktemp("guarded")
+    models.mlp(root / "mlp.onnx", sizes=(4, 8, 3))
+    accepted = {"Bearer s3cr3t-token", "Basic " + base64.b64encode(b"reader:p@ss w0rd").decode()}
+    seen = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(root), **kwargs)
+
+        def do_GET(self):
+            seen.append((self.path, self.headers.get("Authorization")))
+            if self.headers.get("Authorization") not in accepted:
+                self.send_error(401)
+                return
+            self.path = self.path.split("?")[0]
+            super().do_GET()
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"127.0.0.1:{httpd.server_address[1]}", seen
+    httpd.shutdown()
+
+
+@pytest.mark.parametrize("env", [
+    {"MODELSHIP_HTTP_AUTHORIZATION": "Bearer s3cr3t-token"},
+    {"MODELSHIP_HTTP_BEARER_TOKEN": "s3cr3t-token"},
+    {"MODELSHIP_HTTP_USERNAME": "reader", "MODELSHIP_HTTP_PASSWORD": "p@ss w0rd"},
+])
+def test_http_credentials_come_from_the_environment(tmp_path, guarded, env):
+    host, seen = guarded
+    server = ModelServer(tmp_path, f"http://{host}/mlp.onnx", env=env)
+    assert server.stop() == 0
+    assert seen[-1][0] == "/mlp.onnx"
+    assert "s3cr3t" not in server.logs() and "w0rd" not in server.logs()
+
+
+def test_credentials_in_a_url_are_used_but_never_shown(tmp_path, guarded):
+    host, seen = guarded
+    server = ModelServer(tmp_path, f"http://reader:p%40ss%20w0rd@{host}/mlp.onnx?sig=signed-value")
+    assert server.stop() == 0
+    assert seen[-1][0] == "/mlp.onnx?sig=signed-value", "the user part must leave the URL and become a header"
+    shown = server.logs() + "".join(p.name for p in (tmp_path / "cache").iterdir())
+    assert "w0rd" not in shown and "signed-value" not in shown and "reader" not in shown
+    assert f"http://REDACTED@{host}/mlp.onnx?sig=REDACTED" in server.logs()
+    # Refused: the reason names the redacted URL, in the log and the termination message alike.
+    refused = ModelServer(tmp_path, f"http://reader:wrong-w0rd@{host}/mlp.onnx?sig=signed-value", ready=False)
+    code, logs = wait_for_exit(refused)
+    message = termination_message(tmp_path, refused)
+    assert code != 0 and "was denied (HTTP 401)" in message and f"http://REDACTED@{host}/mlp.onnx?sig=REDACTED" in message
+    assert "wrong-w0rd" not in logs + message and "signed-value" not in logs + message

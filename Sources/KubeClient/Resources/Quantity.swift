@@ -1,3 +1,5 @@
+import Foundation
+
 /// A resource quantity ("500m", "1Gi", 2). YAML users write `cpu: 2` as often as `cpu: "2"`; both decode.
 ///
 /// kube-apiserver stores quantities of built-in kinds in canonical form (`0.5` is read back as `500m`,
@@ -15,8 +17,13 @@ public struct Quantity: Codable, Sendable, Hashable, ExpressibleByStringLiteral,
     /// The form the API server stores: the text itself when it cannot be parsed.
     public var canonical: String { amount?.canonical ?? value }
 
-    public static func == (lhs: Quantity, rhs: Quantity) -> Bool { lhs.canonical == rhs.canonical }
-    public func hash(into hasher: inout Hasher) { hasher.combine(canonical) }
+    public static func == (lhs: Quantity, rhs: Quantity) -> Bool {
+        guard let left = lhs.amount, let right = rhs.amount else { return lhs.value == rhs.value }
+        return left == right
+    }
+    public func hash(into hasher: inout Hasher) {
+        if let amount { hasher.combine(amount) } else { hasher.combine(value) }
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -41,7 +48,7 @@ public struct Quantity: Codable, Sendable, Hashable, ExpressibleByStringLiteral,
 
 extension Quantity {
     /// `mantissa × 10^exponent`, with the notation it was written in, as apimachinery's `resource.Quantity`.
-    public struct Amount: Sendable, Hashable {
+    public struct Amount: Sendable, Hashable, Comparable {
         public enum Format: Sendable { case decimalSI, binarySI, decimalExponent }
         public var mantissa: Int128
         public var exponent: Int
@@ -115,12 +122,7 @@ extension Quantity {
                 let suffix = Self.binarySuffixes.first { $0.value == power }?.key ?? ""
                 return "\(amount)\(suffix)"
             }
-            var amount = mantissa
-            var power = exponent
-            while amount % 10 == 0 {
-                amount /= 10
-                power += 1
-            }
+            var (amount, power) = reduced
             // The exponent goes down to a multiple of three, so a suffix can name it.
             let excess = ((power % 3) + 3) % 3
             for _ in 0..<excess { amount *= 10 }
@@ -130,6 +132,43 @@ extension Quantity {
             }
             let suffix = Self.decimalSuffixes.first { $0.value == power }?.key
             return "\(amount)" + (suffix ?? "e\(power)")
+        }
+
+        /// Equal amounts are equal whatever their notation (`1Ki` and `1024`), as apimachinery's `Quantity.Equal`.
+        public static func == (lhs: Amount, rhs: Amount) -> Bool { lhs.reduced == rhs.reduced }
+        public func hash(into hasher: inout Hasher) {
+            let (mantissa, exponent) = reduced
+            hasher.combine(mantissa)
+            hasher.combine(exponent)
+        }
+
+        /// The mantissa without trailing zeros, and the exponent to match.
+        var reduced: (Int128, Int) {
+            guard mantissa != 0 else { return (0, 0) }
+            var amount = mantissa
+            var power = exponent
+            while amount % 10 == 0 {
+                amount /= 10
+                power += 1
+            }
+            return (amount, power)
+        }
+
+        public static func < (lhs: Amount, rhs: Amount) -> Bool {
+            let exponent = min(lhs.exponent, rhs.exponent)
+            if let left = lhs.mantissa(at: exponent), let right = rhs.mantissa(at: exponent) { return left < right }
+            return Double(lhs.mantissa) * pow(10, Double(lhs.exponent)) < Double(rhs.mantissa) * pow(10, Double(rhs.exponent))
+        }
+
+        /// The mantissa for a smaller exponent, or nil when it would overflow.
+        func mantissa(at smaller: Int) -> Int128? {
+            var amount = mantissa
+            for _ in 0..<(exponent - smaller) {
+                let (product, overflow) = amount.multipliedReportingOverflow(by: 10)
+                if overflow { return nil }
+                amount = product
+            }
+            return amount
         }
 
         /// The amount as a whole number, or nil when it has a fractional part.

@@ -140,7 +140,9 @@ public final class Controller<R: KubeResource, C: Clock>: ServiceLifecycle.Servi
         } catch let error as TerminalError {
             await queue.forget(ref)
             metrics.record(result: "terminal_error", since: started)
-            logger.error("reconcile failed permanently", metadata: ["object": "\(ref)", "error": "\(error)"])
+            var metadata: Logger.Metadata = ["object": "\(ref)", "error": "\(error)"]
+            if let cause = error.cause { metadata["cause"] = "\(String(reflecting: type(of: cause)))" }
+            logger.error("reconcile failed permanently", metadata: metadata)
         } catch {
             await queue.addRateLimited(ref)
             metrics.record(result: "error", since: started)

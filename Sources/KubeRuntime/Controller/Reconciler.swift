@@ -8,10 +8,16 @@ public enum ReconcileAction: Sendable, Equatable {
     case awaitChange
 }
 
-/// An error that retrying cannot fix (invalid spec, missing permissions): logged, not requeued.
+/// An error that retrying cannot fix (invalid spec, a child the API server refuses, missing permissions):
+/// logged with its cause and counted, not requeued; the next change of the object, or a resync, tries again.
 public struct TerminalError: Error, Sendable, CustomStringConvertible {
     public var message: String
-    public init(_ message: String) { self.message = message }
+    /// The error underneath, kept for logs and for callers that inspect it (as controller-runtime's TerminalError wraps one).
+    public var cause: (any Error & Sendable)?
+    public init(_ message: String, cause: (any Error & Sendable)? = nil) {
+        self.message = message
+        self.cause = cause
+    }
     public var description: String { message }
 }
 

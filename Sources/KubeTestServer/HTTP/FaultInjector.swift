@@ -10,7 +10,7 @@ public final class FaultInjector: Sendable {
         public var verb: String?
         /// Plural resource name ("deployments"), or nil for every resource.
         public var resource: String?
-        /// HTTP status to answer with (500, 503, 429, 409, 410); nil to only add latency.
+        /// HTTP status to answer with (500, 503, 429, 409, 410, 403); nil to only add latency.
         public var status: Int?
         public var retryAfterSeconds: Int?
         public var latencyMilliseconds: Int?
@@ -81,6 +81,7 @@ public final class FaultInjector: Sendable {
 enum HTTPReason {
     static func reason(_ code: Int) -> String {
         switch code {
+        case 403: "Forbidden"
         case 409: "Conflict"
         case 410: "Expired"
         case 429: "TooManyRequests"

@@ -16,6 +16,10 @@ enum Validation {
         switch (resource.group, resource.plural) {
         case ("apps", "deployments"): deployment(object, &causes)
         case ("", "services"): service(object, &causes)
+        case ("", "pods"):
+            for (index, container) in (object[path: ["spec", "containers"]]?.arrayValue ?? []).enumerated() {
+                resources(container["resources"], field: "spec.containers[\(index)].resources", &causes)
+            }
         case ("batch", "jobs"): podTemplate(object, at: ["spec", "template"], job: true, &causes)
         case ("batch", "cronjobs"):
             if object[path: ["spec", "schedule"]]?.stringValue?.isEmpty ?? true { causes.append(.required("spec.schedule")) }
@@ -79,6 +83,7 @@ enum Validation {
         for (index, container) in containers.enumerated() {
             if container["name"]?.stringValue?.isEmpty ?? true { causes.append(.required("\(field).spec.containers[\(index)].name")) }
             if container["image"]?.stringValue?.isEmpty ?? true { causes.append(.required("\(field).spec.containers[\(index)].image")) }
+            resources(container["resources"], field: "\(field).spec.containers[\(index)].resources", &causes)
         }
         if job {
             let policy = object[path: path + ["spec", "restartPolicy"]]?.stringValue
@@ -87,6 +92,17 @@ enum Validation {
                                     message: "Unsupported value: \"\(policy ?? "")\": supported values: \"OnFailure\", \"Never\"",
                                     field: "\(field).spec.restartPolicy"))
             }
+        }
+    }
+
+    /// A request above its limit can never be honoured.
+    static func resources(_ resources: JSONValue?, field: String, _ causes: inout [APIStatus.Cause]) {
+        let limits = resources?["limits"]?.objectValue ?? [:]
+        for (name, request) in (resources?["requests"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+            guard let requested = request.stringValue.flatMap(Quantity.Amount.init(parsing:)),
+                let limit = limits[name]?.stringValue, let limited = Quantity.Amount(parsing: limit), limited < requested
+            else { continue }
+            causes.append(.invalid("\(field).requests", "Invalid value: \"\(requested.canonical)\": must be less than or equal to \(name) limit of \(limited.canonical)"))
         }
     }
 

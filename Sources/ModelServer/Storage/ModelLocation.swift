@@ -1,4 +1,5 @@
 import Foundation
+import ModelshipShared
 
 /// Where a model lives, parsed from `--model-uri`.
 public enum ModelLocation: Sendable, Equatable {
@@ -10,17 +11,17 @@ public enum ModelLocation: Sendable, Equatable {
         if uri.hasPrefix("s3://") {
             let rest = uri.dropFirst("s3://".count)
             guard let slash = rest.firstIndex(of: "/"), rest.startIndex != slash, rest.index(after: slash) != rest.endIndex else {
-                throw .invalidURI("'\(uri)' is not s3://bucket/key")
+                throw .invalidURI("'\(URIRedaction.redacted(uri))' is not s3://bucket/key")
             }
             self = .s3(bucket: String(rest[..<slash]), key: String(rest[rest.index(after: slash)...]))
         } else if uri.hasPrefix("http://") || uri.hasPrefix("https://") {
-            guard let url = URL(string: uri), url.host != nil else { throw .invalidURI("'\(uri)' is not a valid URL") }
+            guard let url = URL(string: uri), url.host != nil else { throw .invalidURI("'\(URIRedaction.redacted(uri))' is not a valid URL") }
             self = .http(url)
         } else if uri.hasPrefix("file://") {
-            guard let url = URL(string: uri), url.isFileURL else { throw .invalidURI("'\(uri)' is not a valid file URL") }
+            guard let url = URL(string: uri), url.isFileURL else { throw .invalidURI("'\(URIRedaction.redacted(uri))' is not a valid file URL") }
             self = .file(path: url.path)
         } else if uri.contains("://") {
-            throw .invalidURI("unsupported scheme in '\(uri)'; use file://, http(s):// or s3:// (or a plain path)")
+            throw .invalidURI("unsupported scheme in '\(URIRedaction.redacted(uri))'; use file://, http(s):// or s3:// (or a plain path)")
         } else {
             guard !uri.isEmpty else { throw .invalidURI("the model URI is empty") }
             self = .file(path: uri)

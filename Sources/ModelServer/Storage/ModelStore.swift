@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import Logging
 import NIOCore
+import ModelshipShared
 import NIOHTTP1
 
 /// Fetches models into a local cache: download to a temporary file, verify the optional sha256, then
@@ -34,14 +35,40 @@ public struct ModelStore: Sendable {
         }
     }
 
+    /// Credentials for http(s) sources, from the storage Secret rather than the URL (which shows in
+    /// `kubectl describe`, logs and Git).
+    public struct HTTPSettings: Sendable, Equatable {
+        /// The whole `Authorization` header value ("Bearer ...", "Basic ...").
+        public var authorization: String?
+
+        public init(authorization: String? = nil) { self.authorization = authorization }
+
+        /// MODELSHIP_HTTP_AUTHORIZATION (a header value), else MODELSHIP_HTTP_BEARER_TOKEN, else
+        /// MODELSHIP_HTTP_USERNAME with MODELSHIP_HTTP_PASSWORD (Basic).
+        public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> HTTPSettings {
+            if let header = environment["MODELSHIP_HTTP_AUTHORIZATION"], !header.isEmpty { return .init(authorization: header) }
+            if let token = environment["MODELSHIP_HTTP_BEARER_TOKEN"], !token.isEmpty { return .init(authorization: "Bearer \(token)") }
+            if let user = environment["MODELSHIP_HTTP_USERNAME"] {
+                return .init(authorization: basic(user: user, password: environment["MODELSHIP_HTTP_PASSWORD"] ?? ""))
+            }
+            return .init()
+        }
+
+        static func basic(user: String, password: String) -> String {
+            "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
+        }
+    }
+
     public var cacheDirectory: String
     public var s3: S3Settings
+    public var http: HTTPSettings
     public var httpClient: HTTPClient
     public var logger: Logger
 
-    public init(cacheDirectory: String, s3: S3Settings, httpClient: HTTPClient = .shared, logger: Logger) {
+    public init(cacheDirectory: String, s3: S3Settings, http: HTTPSettings = .init(), httpClient: HTTPClient = .shared, logger: Logger) {
         self.cacheDirectory = cacheDirectory
         self.s3 = s3
+        self.http = http
         self.httpClient = httpClient
         self.logger = logger
     }
@@ -55,11 +82,11 @@ public struct ModelStore: Sendable {
             return file
         case .http(let url):
             return try await cached(uri: uri, sha256: sha256) { (destination) async throws(ModelStoreError) in
-                try await download(HTTPClientRequest(url: url.absoluteString), to: destination, describe: url.absoluteString)
+                try await download(httpRequest(url), to: destination, describe: URIRedaction.redacted(uri))
             }
         case .s3(let bucket, let key):
             return try await cached(uri: uri, sha256: sha256) { (destination) async throws(ModelStoreError) in
-                try await download(s3Request(bucket: bucket, key: key), to: destination, describe: uri)
+                try await download(s3Request(bucket: bucket, key: key), to: destination, describe: URIRedaction.redacted(uri))
             }
         }
     }
@@ -79,11 +106,13 @@ public struct ModelStore: Sendable {
     private func cached(
         uri: String, sha256: String?, fetch: (String) async throws(ModelStoreError) -> Void
     ) async throws(ModelStoreError) -> String {
-        let name = SigV4Signer.hex(SHA256.hash(data: Data(uri.utf8))).prefix(16) + "-" + ((uri as NSString).lastPathComponent)
+        // The file name keeps the URI's last path segment for people, never its query or user part.
+        let lastSegment = (URIRedaction.redacted(uri).prefix { $0 != "?" && $0 != "#" } as NSString).lastPathComponent
+        let name = SigV4Signer.hex(SHA256.hash(data: Data(uri.utf8))).prefix(16) + "-" + lastSegment
         let destination = (cacheDirectory as NSString).appendingPathComponent(String(name))
         if FileManager.default.fileExists(atPath: destination) {
             if let sha256 { try Self.verify(file: destination, sha256: sha256) }
-            logger.info("model found in cache", metadata: ["uri": "\(uri)", "path": "\(destination)"])
+            logger.info("model found in cache", metadata: ["uri": "\(URIRedaction.redacted(uri))", "path": "\(destination)"])
             return destination
         }
         do {
@@ -100,8 +129,23 @@ public struct ModelStore: Sendable {
             try? FileManager.default.removeItem(atPath: temporary)
             throw error
         }
-        logger.info("model downloaded", metadata: ["uri": "\(uri)", "path": "\(destination)"])
+        logger.info("model downloaded", metadata: ["uri": "\(URIRedaction.redacted(uri))", "path": "\(destination)"])
         return destination
+    }
+
+    /// A user part in the URL becomes Basic credentials and leaves the URL; otherwise the configured header applies.
+    func httpRequest(_ url: URL) -> HTTPClientRequest {
+        var components = URLComponents(url: url, resolvingAgainstBaseURL: false)
+        var authorization = http.authorization
+        if let user = components?.user {
+            authorization = HTTPSettings.basic(user: user.removingPercentEncoding ?? user,
+                                               password: components?.password.map { $0.removingPercentEncoding ?? $0 } ?? "")
+            components?.user = nil
+            components?.password = nil
+        }
+        var request = HTTPClientRequest(url: components?.url?.absoluteString ?? url.absoluteString)
+        if let authorization { request.headers.add(name: "Authorization", value: authorization) }
+        return request
     }
 
     private func s3Request(bucket: String, key: String) throws(ModelStoreError) -> HTTPClientRequest {

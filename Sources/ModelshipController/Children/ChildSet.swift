@@ -8,6 +8,8 @@ struct ChildSet {
         var workload: Deployment?
         var changes: [(String, ChildApplier<Deployment>.Outcome)] = []
         var conflict: String?
+        /// The child the API server refused, which stopped the rest.
+        var rejection: ChildRejection?
     }
 
     let client: KubeClient
@@ -23,38 +25,55 @@ struct ChildSet {
         context.cache(R.self)?.get(namespace: namespace, name: name)
     }
 
+    /// Applies children in dependency order. A refused child stops the ones after it (they depend on it,
+    /// and a half-applied set is worse than an unchanged one); it is reported, not retried in a loop.
     func apply(_ desired: DesiredChildren, names: ChildNames) async throws -> Outcome {
         var outcome = Outcome()
-        func note<R>(_ kind: String, _ name: String, _ change: ChildApplier<R>.Outcome) {
-            switch change {
-            case .created: outcome.changes.append(("\(kind) \(name)", .created))
-            case .updated: outcome.changes.append(("\(kind) \(name)", .updated))
-            case .conflict(let message): outcome.conflict = outcome.conflict ?? message
-            case .unchanged: break
-            }
-        }
-        let (workload, workloadChange) = try await applier(Deployment.self).ensure(desired.deployment, live: live(Deployment.self, names.stable))
-        outcome.workload = workload
-        note("Deployment", names.stable, workloadChange)
-        for service in desired.services {
-            let name = service[path: ["metadata", "name"]]?.stringValue ?? ""
-            note("Service", name, try await applier(Service.self).ensure(service, live: live(Service.self, name)).outcome)
-        }
-        let autoscaler = live(HorizontalPodAutoscaler.self, names.stable)
-        if let desiredAutoscaler = desired.autoscaler {
-            note("HorizontalPodAutoscaler", names.stable,
-                 try await applier(HorizontalPodAutoscaler.self).ensure(desiredAutoscaler, live: autoscaler).outcome)
-        } else if try await applier(HorizontalPodAutoscaler.self).remove(autoscaler) {
-            outcome.changes.append(("(removed) HorizontalPodAutoscaler \(names.stable)", .updated))
-        }
-        let budget = live(PodDisruptionBudget.self, names.stable)
-        if let desiredBudget = desired.disruptionBudget {
-            note("PodDisruptionBudget", names.stable,
-                 try await applier(PodDisruptionBudget.self).ensure(desiredBudget, live: budget).outcome)
-        } else if try await applier(PodDisruptionBudget.self).remove(budget) {
-            outcome.changes.append(("(removed) PodDisruptionBudget \(names.stable)", .updated))
+        do {
+            try await applyInOrder(desired, names: names, into: &outcome)
+        } catch let rejection as ChildRejection {
+            outcome.rejection = rejection
         }
         return outcome
+    }
+
+    private func applyInOrder(_ desired: DesiredChildren, names: ChildNames, into outcome: inout Outcome) async throws {
+        let (workload, workloadChange) = try await ensure(Deployment.self, desired.deployment, into: &outcome)
+        outcome.workload = workload
+        for service in desired.services { _ = try await ensure(Service.self, service, into: &outcome) }
+        // An HPA or PDB aimed at a Deployment someone else controls would act on their workload.
+        let ownsWorkload = if case .conflict = workloadChange { false } else { true }
+        try await ensureOptional(HorizontalPodAutoscaler.self, ownsWorkload ? desired.autoscaler : nil, name: names.stable, into: &outcome)
+        try await ensureOptional(PodDisruptionBudget.self, ownsWorkload ? desired.disruptionBudget : nil, name: names.stable, into: &outcome)
+    }
+
+    private func ensure<R: KubeResource>(_ type: R.Type, _ desired: JSONValue, into outcome: inout Outcome) async throws
+        -> (R?, ChildApplier<R>.Outcome)
+    {
+        let name = desired[path: ["metadata", "name"]]?.stringValue ?? ""
+        let child = "\(R.resourceType.kind) \(name)"
+        let result = try await ChildRejection.catching(child) { try await applier(R.self).ensure(desired, live: live(R.self, name)) }
+        switch result.outcome {
+        case .created: outcome.changes.append((child, .created))
+        case .updated: outcome.changes.append((child, .updated))
+        case .conflict(let message): outcome.conflict = outcome.conflict ?? message
+        case .unchanged: break
+        }
+        return result
+    }
+
+    /// Ensures the child when it is wanted, removes ours when it is not.
+    private func ensureOptional<R: KubeResource>(_ type: R.Type, _ desired: JSONValue?, name: String, into outcome: inout Outcome)
+        async throws
+    {
+        if let desired {
+            _ = try await ensure(R.self, desired, into: &outcome)
+            return
+        }
+        let child = "\(R.resourceType.kind) \(name)"
+        if try await ChildRejection.catching(child, { try await applier(R.self).remove(live(R.self, name)) }) {
+            outcome.changes.append(("(removed) " + child, .updated))
+        }
     }
 
     /// The first reason a server pod gives for not running (ImagePullBackOff, CrashLoopBackOff...).
@@ -69,5 +88,32 @@ struct ChildSet {
             }
         }
         return nil
+    }
+}
+
+/// The API server refused a child for a reason retrying cannot change by itself: invalid (422), forbidden by
+/// RBAC, admission or quota (403), or malformed (400). Conflicts, throttling and outages are retried instead.
+struct ChildRejection: Error, Sendable {
+    let child: String
+    let error: KubeError
+
+    var message: String {
+        let reason = error.status?.message ?? "\(error)"
+        return "The API server refused \(child) (\(error.code.map(String.init) ?? "?") \(error.status?.reason ?? "")): \(reason)"
+    }
+
+    static func isRejection(_ error: KubeError) -> Bool {
+        switch error {
+        case .invalid, .forbidden, .badRequest: true
+        default: false
+        }
+    }
+
+    static func catching<T>(_ child: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as KubeError where isRejection(error) {
+            throw ChildRejection(child: child, error: error)
+        }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import KubeClient
 import ModelshipAPI
+import ModelshipShared
 
 /// Derives a ModelDeployment's status from its stable Deployment. Pure: the same inputs give the same
 /// status, and conditions keep their transition time while their status does not change, so an idle
@@ -38,7 +39,7 @@ public struct StatusCalculator: Sendable {
         status.selector = LabelSelector(matching: names.selector()).description
         status.endpoint = input.endpoint
         if rolledOut {
-            status.stable = .init(modelVersion: model.version, modelURI: model.uri, revision: input.revision)
+            status.stable = .init(modelVersion: model.version, modelURI: URIRedaction.redacted(model.uri), revision: input.revision)
         }
 
         let progress = "\(updated)/\(desired) updated, \(ready)/\(desired) ready"
@@ -88,6 +89,23 @@ public struct StatusCalculator: Sendable {
         var conditions = Conditions(status.conditions ?? [], generation: deployment.metadata.generation, now: now)
         conditions.set("Ready", .false, "InvalidSpec", message)
         conditions.set("Degraded", .true, "InvalidSpec", message)
+        status.conditions = conditions.ordered
+        return status
+    }
+}
+
+extension StatusCalculator {
+    /// The status when the API server refuses a child: Degraded while an earlier version still serves,
+    /// Failed when nothing does; the API's message in the conditions.
+    public static func rejected(_ deployment: ModelDeployment, message: String, now: Date) -> ModelDeploymentStatus {
+        var status = deployment.status ?? ModelDeploymentStatus()
+        status.observedGeneration = deployment.metadata.generation
+        status.phase = status.stable == nil ? .failed : .degraded
+        status.message = message
+        var conditions = Conditions(status.conditions ?? [], generation: deployment.metadata.generation, now: now)
+        conditions.set("Ready", status.stable == nil ? .false : .true, "ChildRejected", message)
+        conditions.set("Progressing", .false, "ChildRejected", message)
+        conditions.set("Degraded", .true, "ChildRejected", message)
         status.conditions = conditions.ordered
         return status
     }

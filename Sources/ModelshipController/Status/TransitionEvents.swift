@@ -1,3 +1,4 @@
+import KubeClient
 import KubeRuntime
 import ModelshipAPI
 
@@ -11,6 +12,10 @@ enum TransitionEvents {
 
     static func between(_ old: ModelDeploymentStatus?, _ new: ModelDeploymentStatus, model: ModelSource) -> [Event] {
         let oldPhase = old?.phase
+        let rejection = new.conditions?.first { $0.type == "Degraded" && $0.reason == "ChildRejected" }
+        if let rejection, old?.message != rejection.message {
+            return [Event(type: .warning, reason: "ChildRejected", message: rejection.message)]
+        }
         guard new.phase != oldPhase || new.stable?.modelVersion != old?.stable?.modelVersion else { return [] }
         switch new.phase {
         case .failed?:
