@@ -87,6 +87,7 @@ public final class EmbeddedAPIServer: Sendable {
 
     public let store: ClusterStore
     public let faults = FaultInjector()
+    public let accessLog = AccessLog()
     /// Hooks into the simulated controllers: make Deployments fail, decide Job outcomes, trigger CronJobs.
     public let simulation: ClusterSimulation
     /// Runs pods of mapped images, when the configuration asks for a data plane.
@@ -115,11 +116,13 @@ public final class EmbeddedAPIServer: Sendable {
         let configuration = self.configuration
         let store = self.store
         let faults = self.faults
+        let accessLog = self.accessLog
         let kubelet = self.kubelet
         let simulationAdmin = SimulationAdmin(simulation: simulation, enabled: configuration.simulation != nil)
         let addressBox = Mutex<String>("")
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
-            let handler = APIHandler(store: store, faults: faults, simulation: simulationAdmin, kubelet: kubelet, token: configuration.token,
+            let handler = APIHandler(store: store, faults: faults, accessLog: accessLog, simulation: simulationAdmin, kubelet: kubelet,
+                                     token: configuration.token,
                                      address: addressBox.withLock { $0 },
                                      bookmarkInterval: configuration.bookmarkInterval, logger: configuration.logger)
             return try await HTTPBridge.respond(to: request, handler: handler, maxBodySize: configuration.maxBodySize)

@@ -82,6 +82,8 @@ struct OperatorCommand: AsyncParsableCommand {
         var clientConfiguration = try ClientConfiguration.automatic(kubeconfig: kubeconfig, context: context)
         clientConfiguration.qps = kubeAPIQPS
         clientConfiguration.burst = kubeAPIBurst
+        // Audit logs and API priority and fairness tell the operator's requests apart by this.
+        clientConfiguration.userAgent = "modelship-operator/\(ModelshipVersion.current)"
         clientConfiguration.dropsManagedFields = true  // the operator owns its fields by what it writes, not by reading them
         let client = try KubeClient(configuration: clientConfiguration, logger: logger)
 

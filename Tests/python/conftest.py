@@ -72,13 +72,13 @@ def cluster(tmp_path_factory):
 class Operator:
     """modelship-operator as a process, against a DevCluster with the CRD installed."""
 
-    def __init__(self, cluster: DevCluster, tmp: pathlib.Path, metrics_port: int = 0):
+    def __init__(self, cluster: DevCluster, tmp: pathlib.Path, metrics_port: int = 0, args=("--leader-elect=false",)):
         cluster.kubectl("apply", "-f", str(ROOT / "crds" / "modelship.dev_modeldeployments.yaml"))
         cluster.kubectl("wait", "--for=condition=Established", "crd/modeldeployments.modelship.dev", "--timeout=30s")
-        self.log = open(tmp / "operator.log", "w+")
+        self.log = open(tmp / f"operator-{len(list(tmp.glob('operator*.log')))}.log", "w+")
         env = dict(os.environ, KUBECONFIG=str(cluster.kubeconfig))
         self.process = subprocess.Popen(
-            [str(BIN / "modelship-operator"), "--leader-elect=false", "--metrics-bind-address", f"127.0.0.1:{metrics_port}",
+            [str(BIN / "modelship-operator"), *args, "--metrics-bind-address", f"127.0.0.1:{metrics_port}",
              "--health-probe-bind-address", "127.0.0.1:0", "--log-format", "json"],
             stdout=self.log, stderr=subprocess.STDOUT, env=env)
 

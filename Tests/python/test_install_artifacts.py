@@ -64,6 +64,31 @@ def test_chart_values_are_applied_and_checked_by_the_schema():
         render({"replicas": 3})  # a typo of replicaCount is refused, not ignored
 
 
+def test_watching_given_namespaces_grants_rights_only_there():
+    documents = render({"watchNamespaces": ["ml", "team-b"]})
+    assert not by_kind(documents, "ClusterRoleBinding")
+    bindings = by_kind(documents, "RoleBinding")
+    assert sorted(b["metadata"]["namespace"] for b in bindings) == ["ml", "modelship-system", "team-b"]
+    for binding in bindings:
+        if binding["metadata"]["namespace"] != "modelship-system":  # the leader-election Role's own binding
+            assert binding["roleRef"] == {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "modelship"}
+    assert len(by_kind(render(), "ClusterRoleBinding")) == 1
+
+
+def test_the_chart_labels_the_namespace_it_creates_for_pod_security():
+    assert not by_kind(render(), "Namespace")
+    namespace = by_kind(render({"namespace": {"create": True}}), "Namespace")[0]
+    assert namespace["metadata"]["name"] == "modelship-system"
+    assert {f"pod-security.kubernetes.io/{mode}": "restricted" for mode in ["enforce", "audit", "warn"]}.items() <= \
+        namespace["metadata"]["labels"].items()
+    assert namespace["metadata"]["annotations"]["helm.sh/resource-policy"] == "keep"
+    with pytest.raises(helm.HelmError):
+        render({"namespace": {"podSecurityLevel": "strict"}})
+    notes = helm.Chart.load(str(CHART)).render(values={}, name="modelship", namespace="modelship-system")
+    assert "kubectl label namespace modelship-system pod-security.kubernetes.io/enforce=restricted" in "".join(
+        text for name, text in notes.items() if name.endswith("NOTES.txt"))
+
+
 def test_chart_and_manifests_agree_on_crd_and_rbac():
     chart_crd = (CHART / "crds" / "modelship.dev_modeldeployments.yaml").read_text()
     assert chart_crd == (ROOT / "crds" / "modelship.dev_modeldeployments.yaml").read_text(), "copy crds/ into the chart"

@@ -6,6 +6,7 @@ import Logging
 struct APIHandler: Sendable {
     let store: ClusterStore
     let faults: FaultInjector
+    let accessLog: AccessLog
     let simulation: SimulationAdmin
     let kubelet: LocalKubelet?
     let token: String?
@@ -34,6 +35,7 @@ struct APIHandler: Sendable {
         case "/api": return .json(DiscoveryDocuments.coreVersions(address: address))
         case "/apis": return .json(DiscoveryDocuments.groups(store.servedResources()))
         case "/__admin/faults": return try admin(request)
+        case "/__admin/access": return try access(request)
         case "/__admin/simulation": return try simulation.handle(request)
         case "/openapi/v3": return .json(OpenAPIDocuments.index(store.servedResources()))
         default: break
@@ -86,6 +88,20 @@ struct APIHandler: Sendable {
 
     func notFound(_ path: String) -> APIError {
         APIError(code: 404, reason: "NotFound", message: "the server could not find the requested resource", details: .init(name: path))
+    }
+
+    /// `/__admin/access`: GET lists every distinct (user agent, verb, group, resource, namespace) seen; DELETE forgets them.
+    func access(_ request: APIRequest) throws(APIError) -> APIResponse {
+        switch request.method {
+        case "GET":
+            let sorted = accessLog.all().sorted { "\($0)" < "\($1)" }
+            return .json(.array(sorted.compactMap { try? JSONValue(encoding: $0) }))
+        case "DELETE":
+            accessLog.clear()
+            return .json(["status": "cleared"])
+        default:
+            throw APIError.methodNotAllowed("method \(request.method) not allowed on /__admin/access")
+        }
     }
 
     /// `/__admin/faults`: GET lists request counts; POST adds a rule (or `{"unavailableSeconds": n}`); DELETE clears.

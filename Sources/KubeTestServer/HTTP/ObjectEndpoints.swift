@@ -24,6 +24,8 @@ struct ObjectEndpoints {
 
     func respond() async throws(APIError) -> APIResponse {
         let verb = self.verb
+        handler.accessLog.record(.init(userAgent: request.header("user-agent") ?? "", verb: verb, group: resource.group,
+                                       resource: resource.plural + (path.subresource.map { "/\($0)" } ?? ""), namespace: path.namespace))
         let (latency, fault) = handler.faults.decide(verb: verb, resource: resource.plural)
         if let latency { try? await Task.sleep(for: latency) }
         if let fault { throw fault }
