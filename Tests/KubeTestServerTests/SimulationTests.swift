@@ -30,7 +30,7 @@ func webDeployment(_ name: String, replicas: Int, image: String = "nginx:1") -> 
             #expect(rolled?.status?.readyReplicas == 2)
             let replicaSets = try await Api<ReplicaSet>(client: client, namespace: "default").list().items
             #expect(replicaSets.count == 2)
-            #expect(replicaSets.compactMap { $0.spec?["replicas"]?.intValue }.sorted() == [0, 2])
+            #expect(replicaSets.compactMap { $0.spec["replicas"]?.intValue }.sorted() == [0, 2])
             let images = try await Api<Pod>(client: client, namespace: "default").list().items.compactMap { $0.spec.containers.first?.image }
             #expect(images == ["nginx:2", "nginx:2"])
         }

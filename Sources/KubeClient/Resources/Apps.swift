@@ -1,25 +1,3 @@
-public struct Deployment: KubeResource, Hashable {
-    public static let resourceType = ResourceType(group: "apps", version: "v1", kind: "Deployment", plural: "deployments", namespaced: true)
-    public var apiVersion = "apps/v1"
-    public var kind = "Deployment"
-    public var metadata = ObjectMeta()
-    public var spec = DeploymentSpec()
-    public var status: DeploymentStatus?
-    public var raw: JSONValue?
-    public init(metadata: ObjectMeta = .init(), spec: DeploymentSpec = .init()) {
-        self.metadata = metadata
-        self.spec = spec
-    }
-
-    enum CodingKeys: String, CodingKey { case apiVersion, kind, metadata, spec, status }
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        metadata = try c.decode(.metadata, default: ObjectMeta())
-        spec = try c.decode(.spec, default: DeploymentSpec())
-        status = try c.decodeIfPresent(DeploymentStatus.self, forKey: .status)
-    }
-}
-
 public struct DeploymentSpec: Codable, Sendable, Hashable {
     public struct Strategy: Codable, Sendable, Hashable {
         public struct RollingUpdate: Codable, Sendable, Hashable {
@@ -81,26 +59,6 @@ public struct DeploymentStatus: Codable, Sendable, Hashable {
 
     public func condition(_ type: String) -> WorkloadCondition? { conditions?.first { $0.type == type } }
 }
-
-public struct ReplicaSet: KubeResource, Hashable {
-    public static let resourceType = ResourceType(group: "apps", version: "v1", kind: "ReplicaSet", plural: "replicasets", namespaced: true)
-    public var apiVersion = "apps/v1"
-    public var kind = "ReplicaSet"
-    public var metadata = ObjectMeta()
-    public var spec: JSONValue?
-    public var status: JSONValue?
-    public var raw: JSONValue?
-    public init(metadata: ObjectMeta = .init()) { self.metadata = metadata }
-
-    enum CodingKeys: String, CodingKey { case apiVersion, kind, metadata, spec, status }
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        metadata = try c.decode(.metadata, default: ObjectMeta())
-        spec = try c.decodeIfPresent(JSONValue.self, forKey: .spec)
-        status = try c.decodeIfPresent(JSONValue.self, forKey: .status)
-    }
-}
-
 /// `autoscaling/v1.Scale`, the scale subresource.
 public struct Scale: Codable, Sendable, Hashable {
     public struct Spec: Codable, Sendable, Hashable {

@@ -1,25 +1,3 @@
-public struct Job: KubeResource, Hashable {
-    public static let resourceType = ResourceType(group: "batch", version: "v1", kind: "Job", plural: "jobs", namespaced: true)
-    public var apiVersion = "batch/v1"
-    public var kind = "Job"
-    public var metadata = ObjectMeta()
-    public var spec = JobSpec()
-    public var status: JobStatus?
-    public var raw: JSONValue?
-    public init(metadata: ObjectMeta = .init(), spec: JobSpec = .init()) {
-        self.metadata = metadata
-        self.spec = spec
-    }
-
-    enum CodingKeys: String, CodingKey { case apiVersion, kind, metadata, spec, status }
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        metadata = try c.decode(.metadata, default: ObjectMeta())
-        spec = try c.decode(.spec, default: JobSpec())
-        status = try c.decodeIfPresent(JobStatus.self, forKey: .status)
-    }
-}
-
 public struct JobSpec: Codable, Sendable, Hashable {
     public var template = PodTemplateSpec()
     public var backoffLimit: Int?
@@ -41,29 +19,6 @@ public struct JobStatus: Codable, Sendable, Hashable {
     public var conditions: [WorkloadCondition]?
     public init() {}
 }
-
-public struct CronJob: KubeResource, Hashable {
-    public static let resourceType = ResourceType(group: "batch", version: "v1", kind: "CronJob", plural: "cronjobs", namespaced: true)
-    public var apiVersion = "batch/v1"
-    public var kind = "CronJob"
-    public var metadata = ObjectMeta()
-    public var spec = CronJobSpec()
-    public var status: CronJobStatus?
-    public var raw: JSONValue?
-    public init(metadata: ObjectMeta = .init(), spec: CronJobSpec = .init()) {
-        self.metadata = metadata
-        self.spec = spec
-    }
-
-    enum CodingKeys: String, CodingKey { case apiVersion, kind, metadata, spec, status }
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        metadata = try c.decode(.metadata, default: ObjectMeta())
-        spec = try c.decode(.spec, default: CronJobSpec())
-        status = try c.decodeIfPresent(CronJobStatus.self, forKey: .status)
-    }
-}
-
 public struct CronJobSpec: Codable, Sendable, Hashable {
     public struct JobTemplate: Codable, Sendable, Hashable {
         public var metadata: ObjectMeta?

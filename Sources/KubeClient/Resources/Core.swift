@@ -1,22 +1,3 @@
-public struct Namespace: KubeResource, Hashable {
-    public static let resourceType = ResourceType(group: "", version: "v1", kind: "Namespace", plural: "namespaces", namespaced: false)
-    public var apiVersion = "v1"
-    public var kind = "Namespace"
-    public var metadata = ObjectMeta()
-    public var spec: JSONValue?
-    public var status: JSONValue?
-    public var raw: JSONValue?
-    public init(name: String) { metadata.name = name }
-
-    enum CodingKeys: String, CodingKey { case apiVersion, kind, metadata, spec, status }
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        metadata = try c.decode(.metadata, default: ObjectMeta())
-        spec = try c.decodeIfPresent(JSONValue.self, forKey: .spec)
-        status = try c.decodeIfPresent(JSONValue.self, forKey: .status)
-    }
-}
-
 public struct ConfigMap: KubeResource, Hashable {
     public static let resourceType = ResourceType(group: "", version: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true)
     public var apiVersion = "v1"
@@ -80,29 +61,6 @@ public struct ServiceAccount: KubeResource, Hashable {
         metadata = try c.decode(.metadata, default: ObjectMeta())
     }
 }
-
-public struct Service: KubeResource, Hashable {
-    public static let resourceType = ResourceType(group: "", version: "v1", kind: "Service", plural: "services", namespaced: true)
-    public var apiVersion = "v1"
-    public var kind = "Service"
-    public var metadata = ObjectMeta()
-    public var spec = ServiceSpec()
-    public var status: JSONValue?
-    public var raw: JSONValue?
-    public init(metadata: ObjectMeta = .init(), spec: ServiceSpec = .init()) {
-        self.metadata = metadata
-        self.spec = spec
-    }
-
-    enum CodingKeys: String, CodingKey { case apiVersion, kind, metadata, spec, status }
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        metadata = try c.decode(.metadata, default: ObjectMeta())
-        spec = try c.decode(.spec, default: ServiceSpec())
-        status = try c.decodeIfPresent(JSONValue.self, forKey: .status)
-    }
-}
-
 public struct ServiceSpec: Codable, Sendable, Hashable {
     public struct Port: Codable, Sendable, Hashable {
         public var name: String?
@@ -130,29 +88,6 @@ public struct ServiceSpec: Codable, Sendable, Hashable {
     }
 }
 
-/// `core/v1.Pod`, read by the operator (never written).
-public struct Pod: KubeResource, Hashable {
-    public static let resourceType = ResourceType(group: "", version: "v1", kind: "Pod", plural: "pods", namespaced: true)
-    public var apiVersion = "v1"
-    public var kind = "Pod"
-    public var metadata = ObjectMeta()
-    public var spec = PodSpec()
-    public var status: PodStatus?
-    public var raw: JSONValue?
-    public init(metadata: ObjectMeta = .init(), spec: PodSpec = .init()) {
-        self.metadata = metadata
-        self.spec = spec
-    }
-
-    enum CodingKeys: String, CodingKey { case apiVersion, kind, metadata, spec, status }
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        metadata = try c.decode(.metadata, default: ObjectMeta())
-        spec = try c.decode(.spec, default: PodSpec())
-        status = try c.decodeIfPresent(PodStatus.self, forKey: .status)
-    }
-}
-
 public struct PodStatus: Codable, Sendable, Hashable {
     public struct PodCondition: Codable, Sendable, Hashable {
         public var type: String
@@ -171,5 +106,3 @@ public struct PodStatus: Codable, Sendable, Hashable {
     public init() {}
 }
 
-/// `Service` under a name that cannot clash with swift-service-lifecycle's `Service` protocol.
-public typealias KubeService = Service
