@@ -32,14 +32,16 @@ public struct ModelDeploymentSpec: Codable, Sendable, Hashable {
     public var nodePool: NodePool?
     public var scaling: Scaling?
     public var rollout: Rollout?
+    public var networkPolicy: NetworkPolicySettings?
 
     public init(model: ModelSource, server: ServerSpec? = nil, nodePool: NodePool? = nil, scaling: Scaling? = nil,
-                rollout: Rollout? = nil) {
+                rollout: Rollout? = nil, networkPolicy: NetworkPolicySettings? = nil) {
         self.model = model
         self.server = server
         self.nodePool = nodePool
         self.scaling = scaling
         self.rollout = rollout
+        self.networkPolicy = networkPolicy
     }
 }
 
@@ -127,6 +129,24 @@ public struct Rollout: Codable, Sendable, Hashable {
     public var rollingUpdate: DeploymentSpec.Strategy.RollingUpdate?
     public var progressDeadlineSeconds: Int?
     public init() {}
+}
+
+/// Who may reach the model servers; absent, no NetworkPolicy is made.
+public struct NetworkPolicySettings: Codable, Sendable, Hashable {
+    public typealias Peer = NetworkPolicySpec.Peer
+    /// Callers of the model; empty admits only Prometheus.
+    public var from: [Peer]
+    /// Scrapers of the metrics; nil means `defaultPrometheus`.
+    public var prometheus: [Peer]?
+
+    public init(from: [Peer], prometheus: [Peer]? = nil) {
+        self.from = from
+        self.prometheus = prometheus
+    }
+
+    /// Prometheus as kube-prometheus-stack and the Prometheus Operator label it, in any namespace.
+    public static let defaultPrometheus = [Peer(podSelector: LabelSelectorSpec(matchLabels: ["app.kubernetes.io/name": "prometheus"]),
+                                                namespaceSelector: LabelSelectorSpec())]
 }
 
 public struct ModelDeploymentStatus: Codable, Sendable, Hashable {

@@ -47,6 +47,7 @@ public final class ModelshipOperator: Sendable {
                 .owns(Api<Service>(client: client, namespace: namespace), labelSelector: managed)
                 .owns(Api<HorizontalPodAutoscaler>(client: client, namespace: namespace), labelSelector: managed)
                 .owns(Api<PodDisruptionBudget>(client: client, namespace: namespace), labelSelector: managed)
+                .owns(Api<NetworkPolicy>(client: client, namespace: namespace), labelSelector: managed)
         }
         if options.leaderElection {
             var election = LeaderElector.Configuration(leaseName: options.leaseName, namespace: options.leaseNamespace,

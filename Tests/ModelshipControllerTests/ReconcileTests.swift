@@ -194,6 +194,37 @@ import Testing
         }
     }
 
+    @Test func aNetworkPolicyAdmitsOnlyTheGivenPeersAndPrometheusAndGoesWhenUnset() async throws {
+        try await ControlPlane.with { plane in
+            let policies = Api<NetworkPolicy>(client: plane.client, namespace: plane.namespace)
+            var deployment = modelDeployment("fenced")
+            let callers = NetworkPolicySettings.Peer(namespaceSelector: LabelSelectorSpec(matchLabels: ["team": "payments"]))
+            deployment.spec.networkPolicy = NetworkPolicySettings(from: [callers])
+            try await plane.withOperator { _ in
+                _ = try await plane.modelDeployments.create(deployment)
+                try await plane.modelDeployments.waitUntil("fenced") { $0?.isHealthy == true }
+                let policy = try await policies.get("fenced")
+                #expect(policy.metadata.controllerReference?.name == "fenced")
+                #expect(policy.spec.podSelector.matchLabels == ["app.kubernetes.io/instance": "fenced", "app.kubernetes.io/managed-by": "modelship"])
+                #expect(policy.spec.policyTypes == ["Ingress"])
+                let rule = try #require(policy.spec.ingress?.first)
+                #expect(rule.from == [callers] + NetworkPolicySettings.defaultPrometheus)
+                #expect(rule.ports == [.init(protocol: "TCP", port: "http")])
+                // The pods it selects are the server's.
+                let template = try await plane.deployments.get("fenced-stable").spec.template.metadata?.labels ?? [:]
+                #expect(LabelSelector(policy.spec.podSelector).matches(template))
+
+                _ = try await plane.modelDeployments.patch("fenced", .merge(["spec": ["networkPolicy": .null]]))
+                _ = try await plane.modelDeployments.waitUntil("fenced") { $0?.status?.observedGeneration == 2 }
+                _ = try await policies.waitUntil("fenced") { $0 == nil }
+            }
+            // A peer that names nothing would admit nothing useful: the schema refuses it.
+            var empty = modelDeployment("unfenced")
+            empty.spec.networkPolicy = NetworkPolicySettings(from: [NetworkPolicySettings.Peer()])
+            await #expect(throws: KubeError.self) { try await plane.modelDeployments.create(empty) }
+        }
+    }
+
     @Test func noAutoscalerOrBudgetIsAimedAtAWorkloadSomeoneElseControls() async throws {
         try await ControlPlane.with { plane in
             var foreign = Deployment(metadata: ObjectMeta(name: "theirs-stable"))

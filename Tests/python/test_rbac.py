@@ -14,6 +14,7 @@ RARE = {
     ("", "services", "get"): "ChildApplier: create answered AlreadyExists before the cache saw the child",
     ("autoscaling", "horizontalpodautoscalers", "get"): "ChildApplier: create answered AlreadyExists before the cache saw it",
     ("policy", "poddisruptionbudgets", "get"): "ChildApplier: create answered AlreadyExists before the cache saw it",
+    ("networking.k8s.io", "networkpolicies", "get"): "ChildApplier: create answered AlreadyExists before the cache saw it",
     ("", "pods", "list"): "a rollout past its progress deadline: the pods' waiting reason goes into status",
     ("", "events", "patch"): "EventRecorder: the same Event again within its aggregation window",
     ("modelship.dev", "modeldeployments/finalizers", "update"): "blockOwnerDeletion on owner references, where "
@@ -54,6 +55,13 @@ def accesses(tmp_path_factory):
         cluster.kubectl("patch", "mdep", "fraud-detector", "--type=merge", "-p", '{"spec": {"scaling": {"replicas": 1}}}')
         cluster.kubectl("patch", "mdep", "ranker", "--type=merge", "-p", '{"spec": {"scaling": {"autoscaling": null, "replicas": 1}}}')
         cluster.kubectl("wait", "--for=delete", "pdb/fraud-detector-stable", "hpa/ranker-stable", "--timeout=60s")
+        # A NetworkPolicy comes, is repaired after an edit, and goes.
+        cluster.kubectl("apply", "-f", str(ROOT / "examples" / "network-policy.yaml"))
+        cluster.kubectl("wait", "--for=jsonpath={.spec.policyTypes[0]}=Ingress", "networkpolicy/card-scorer", "--timeout=60s")
+        cluster.kubectl("patch", "networkpolicy", "card-scorer", "--type=merge", "-p", '{"spec": {"policyTypes": ["Egress"]}}')
+        cluster.kubectl("wait", "--for=jsonpath={.spec.policyTypes[0]}=Ingress", "networkpolicy/card-scorer", "--timeout=60s")
+        cluster.kubectl("patch", "mdep", "card-scorer", "--type=merge", "-p", '{"spec": {"networkPolicy": null}}')
+        cluster.kubectl("wait", "--for=delete", "networkpolicy/card-scorer", "--timeout=60s")
         # A Service someone else edited is repaired.
         cluster.kubectl("patch", "service", "private", "--type=merge", "-p", '{"spec": {"selector": {"modelship.dev/role": "edited"}}}')
         cluster.kubectl("wait", "--for=jsonpath={.spec.selector.modelship\\.dev/role}=stable", "service/private", "--timeout=60s")

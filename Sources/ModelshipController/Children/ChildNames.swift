@@ -19,6 +19,11 @@ public struct ChildNames: Sendable {
         ["app.kubernetes.io/instance": owner, "modelship.dev/role": role]
     }
 
+    /// Labels every server pod of this ModelDeployment carries, whatever its role.
+    public var podsOfEveryRole: [String: String] {
+        ["app.kubernetes.io/instance": owner, "app.kubernetes.io/managed-by": Self.managedBy]
+    }
+
     /// Labels on every child.
     public func labels(role: String = "stable") -> [String: String] {
         selector(role: role).merging([

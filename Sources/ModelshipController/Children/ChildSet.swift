@@ -45,6 +45,7 @@ struct ChildSet {
         let ownsWorkload = if case .conflict = workloadChange { false } else { true }
         try await ensureOptional(HorizontalPodAutoscaler.self, ownsWorkload ? desired.autoscaler : nil, name: names.stable, into: &outcome)
         try await ensureOptional(PodDisruptionBudget.self, ownsWorkload ? desired.disruptionBudget : nil, name: names.stable, into: &outcome)
+        try await ensureOptional(NetworkPolicy.self, desired.networkPolicy, name: names.entry, into: &outcome)
     }
 
     private func ensure<R: KubeResource>(_ type: R.Type, _ desired: JSONValue, into outcome: inout Outcome) async throws

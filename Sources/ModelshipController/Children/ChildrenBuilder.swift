@@ -13,6 +13,8 @@ public struct DesiredChildren: Sendable {
     public var autoscaler: JSONValue?
     /// nil: no PodDisruptionBudget should exist.
     public var disruptionBudget: JSONValue?
+    /// nil: no NetworkPolicy should exist.
+    public var networkPolicy: JSONValue?
     /// A hash of the pod template: the server revision.
     public var revision: String
 }
@@ -68,8 +70,22 @@ public enum ChildrenBuilder {
             budget.spec.selector = LabelSelectorSpec(matchLabels: names.selector())
             budgetJSON = try JSONValue(encoding: budget)
         }
+        let policyJSON = try deployment.spec.networkPolicy.map { settings in
+            try JSONValue(encoding: networkPolicy(settings, names: names, metadata: metadata(names.entry, namespace, names.labels(), owner)))
+        }
         return DesiredChildren(deployment: deploymentJSON, services: services, autoscaler: autoscalerJSON,
-                               disruptionBudget: budgetJSON, revision: revision)
+                               disruptionBudget: budgetJSON, networkPolicy: policyJSON, revision: revision)
+    }
+
+    /// Ingress to every server pod of this ModelDeployment (any role) only from the given peers and Prometheus,
+    /// on the server port; egress is not restricted (models are downloaded from outside).
+    static func networkPolicy(_ settings: NetworkPolicySettings, names: ChildNames, metadata: ObjectMeta) -> NetworkPolicy {
+        var spec = NetworkPolicySpec()
+        spec.podSelector = LabelSelectorSpec(matchLabels: names.podsOfEveryRole)
+        spec.policyTypes = ["Ingress"]
+        let peers = settings.from + (settings.prometheus ?? NetworkPolicySettings.defaultPrometheus)
+        spec.ingress = [.init(from: peers, ports: [.init(protocol: "TCP", port: "http")])]
+        return NetworkPolicy(metadata: metadata, spec: spec)
     }
 
     static func metadata(_ name: String, _ namespace: String?, _ labels: [String: String], _ owner: OwnerReference) -> ObjectMeta {
