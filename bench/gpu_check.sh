@@ -40,18 +40,27 @@ def infer(port):
         return np.frombuffer(response.read()[length:], dtype="<f4").reshape(64, 10)
 reference = ort.InferenceSession(f"{work}/mlp.onnx", providers=["CUDAExecutionProvider", "CPUExecutionProvider"])
 print("reference session providers:", reference.get_providers())
+failures = [] if "CUDAExecutionProvider" in reference.get_providers() else ["onnxruntime has no CUDA provider here"]
 expected = reference.run(None, {"x": x})[0]
 for device, port in (("cpu", 18080), ("cuda", 18081)):
     if not ready(port):
         print(device, "server not ready:", open(f"{work}/server-{device}.log").read()[-1500:])
+        failures.append(f"the {device} server did not become ready")
         continue
     got = infer(port)
-    print(device, "max abs difference from the onnxruntime reference:", float(np.abs(got - expected).max()))
+    difference = float(np.abs(got - expected).max())
+    print(device, "max abs difference from the onnxruntime reference:", difference)
+    if difference > 1e-3:
+        failures.append(f"{device} outputs differ from the reference by {difference}")
     start, n = time.perf_counter(), 300
     for _ in range(n):
         infer(port)
     elapsed = time.perf_counter() - start
     print(f"{device}: {n} sequential 64-row binary requests, {n / elapsed:.0f} req/s, {64 * n / elapsed:.0f} rows/s")
+print("FAILED: " + "; ".join(failures) if failures else "PASSED")
+sys.exit(1 if failures else 0)
 PY
+status=$?
 grep -h "model ready\|error" "$work"/server-*.log | cut -c1-300
 kill %1 %2 2>/dev/null
+exit $status

@@ -141,18 +141,28 @@ def servers(model, server_cpus, work):
 
 
 def nginx(port, server_cpus, work, canned: bytes):
-    """nginx answers every POST with the canned bytes (a static file; the 405 nginx gives a POST to a
-    static file is turned into 200 with the file, the usual trick), after reading the request body."""
-    (work / "canned.json").write_bytes(canned)
+    """nginx answers every POST to the infer route with the canned bytes through `return 200`: a reverse
+    proxy's fastest answer, with no file, no redirect and no upstream (it discards the request body)."""
+    text = canned.decode()
+    assert "$" not in text, "nginx would expand $ in the canned body"
+    literal = text.replace("\\", "\\\\").replace("'", "\\'")
     conf = work / f"nginx-{port}.conf"
-    conf.write_text(f"""daemon off; worker_processes 1; pid {work}/nginx.pid; error_log {work}/nginx.err;
+    conf.write_text(f"""daemon off; worker_processes 1; pid {work}/nginx-{port}.pid; error_log {work}/nginx.err;
 events {{ worker_connections 4096; }}
 http {{ access_log off; client_body_temp_path {work}; client_body_buffer_size 2m; client_max_body_size 16m;
-  server {{ listen 127.0.0.1:{port}; keepalive_requests 1000000; root {work};
+  server {{ listen 127.0.0.1:{port}; keepalive_requests 1000000;
     location /v2/health/ready {{ return 200 '{{}}'; }}
-    location / {{ default_type application/json; try_files /canned.json =404; error_page 405 =200 $uri; }} }} }}
+    location / {{ default_type application/json; return 200 '{literal}'; }} }} }}
 """)
     return Process(taskset(server_cpus) + ["nginx", "-c", str(conf), "-e", str(work / "nginx.err")])
+
+
+def assert_answers(port, body_file, expected: bytes):
+    """The ceiling must answer exactly what modelship-server answers, or it measures something else."""
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/v2/models/mlp/infer", data=body_file.read_bytes(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request) as response:
+        assert response.status == 200 and response.read() == expected, "nginx does not answer the canned response"
 
 
 def paired_ceiling(servers_by_label, model, server_cpus, load_cpus, work, body_file, canned, seconds, rounds):
@@ -165,6 +175,7 @@ def paired_ceiling(servers_by_label, model, server_cpus, load_cpus, work, body_f
     try:
         wait_http(f"http://127.0.0.1:{port}/v2/health/ready", ours)
         wait_http(f"http://127.0.0.1:{nginx_port}/v2/health/ready", ceiling)
+        assert_answers(nginx_port, body_file, canned)
         for _ in range(rounds):
             a = run_wrk(load_cpus, f"http://127.0.0.1:{port}/v2/models/mlp/infer", body_file, seconds, 64)
             b = run_wrk(load_cpus, f"http://127.0.0.1:{nginx_port}/v2/models/mlp/infer", body_file, seconds, 64)
@@ -223,6 +234,7 @@ def main():
         process = nginx(port, server_cpus, work, canned[rows])
         try:
             wait_http(f"http://127.0.0.1:{port}/v2/health/ready", process)
+            assert_answers(port, body_files[rows][0], canned[rows])
             results[("nginx (canned)", load)] = run_wrk(load_cpus, f"http://127.0.0.1:{port}/v2/models/mlp/infer",
                                                         body_files[rows][0], args.seconds, connections)
         finally:

@@ -6,17 +6,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-requirements=scripts/requirements-test.txt # the one place the versions are pinned
-ort_pin=$(grep -E '^onnxruntime==' "$requirements")
+# The one place the versions are pinned; ORT_REQUIREMENTS=scripts/requirements-cuda.txt takes the
+# onnxruntime-gpu wheel instead (Dockerfile.server-cuda), whose module is also called onnxruntime.
+requirements=${ORT_REQUIREMENTS:-scripts/requirements-test.txt}
+ort_pin=$(grep -E '^onnxruntime(-gpu)?==' "$requirements")
 onnx_pin=$(grep -E '^onnx==' "$requirements")
-ort_version=${ort_pin#onnxruntime==}
+ort_package=${ort_pin%%==*}
+ort_version=${ort_pin#*==}
 lib_dir=$PWD/.build-ort/lib
 
 [ "$(uname -s)" = Linux ] || { echo "setup-onnxruntime.sh: only Linux wheels are handled" >&2; exit 1; }
 [ -x .venv/bin/python ] || python3 -m venv .venv
 
 installed_version() { .venv/bin/python -m pip show "$1" 2>/dev/null | sed -n 's/^Version: //p'; }
-if [ "$(installed_version onnxruntime)" != "$ort_version" ] || [ "$(installed_version onnx)" != "${onnx_pin#onnx==}" ]; then
+if [ "$(installed_version "$ort_package")" != "$ort_version" ] || [ "$(installed_version onnx)" != "${onnx_pin#onnx==}" ]; then
   echo "installing $ort_pin $onnx_pin into .venv" >&2
   .venv/bin/python -m pip install -q --disable-pip-version-check "$ort_pin" "$onnx_pin" >&2
 fi

@@ -20,6 +20,8 @@ def test_examples_apply_and_become_healthy(operated):
     assert rows["ranker"][1:3] == ["Healthy", "12"]
     gpu = json.loads(operated.kubectl("get", "deployment", "image-embedder-stable", "-o", "json").stdout)
     container = gpu["spec"]["template"]["spec"]["containers"][0]
+    assert container["image"].endswith("-cuda"), "the GPU example names the CUDA build of the server"
+    assert {"name": "MODELSHIP_DEVICE", "value": "cuda"} in container["env"]
     assert container["resources"]["limits"]["nvidia.com/gpu"] == "1"
     assert {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"} in gpu["spec"]["template"]["spec"]["tolerations"]
     assert operated.kubectl("get", "hpa", "ranker-stable", "-o", "jsonpath={.spec.maxReplicas}").stdout == "10"
