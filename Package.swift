@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "modelship-dev-cluster", targets: ["modelship-dev-cluster"]),
         .executable(name: "modelship-operator", targets: ["modelship-operator"]),
         .executable(name: "modelship-server", targets: ["modelship-server"]),
+        .executable(name: "modelship-scale-limit", targets: ["modelship-scale-limit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
@@ -137,6 +138,15 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "modelship-scale-limit",
+            dependencies: [
+                "ModelshipController", "ModelshipAPI", "KubeRuntime", "KubeClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

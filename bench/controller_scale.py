@@ -1,10 +1,15 @@
 #!/usr/bin/env python3
-"""Controller at scale on the embedded control plane.
+"""Controller at scale on the embedded control plane, against a limit measured in the same run.
 
-Applies N ModelDeployments at once to a running operator and measures: time until all are Healthy, write
-requests per ModelDeployment (API server request counts, the benchmark's own creates excluded), peak
-operator RSS, and write requests during an idle resync of all N. Runs twice: with the operator's default
-client rate limit and with it lifted. Usage: bench/controller_scale.py [--count 1000]
+For each count (default 1,000 and 10,000): starts modelship-dev-cluster, creates N ModelDeployments at once
+(16 client threads) while the operator runs as its own process, and measures the time until all are Healthy,
+write requests per ModelDeployment (the API server's counts, the benchmark's own creates excluded), the
+reconcile latency p50/p99 (the operator's histogram), the write requests during an idle resync of all N,
+and the peak RSS of the operator and of the API server. Then the same with the limit instead of the operator:
+modelship-scale-limit, a plain client making the operator's minimal writes (same children, one status patch,
+the same Events) at the same concurrency and client rate limit. The ratio operator/limit is the figure.
+
+Usage: bench/controller_scale.py [--counts 1000,10000] [--rate-limit lifted|default]
 """
 import argparse
 import json
@@ -30,10 +35,10 @@ def start(cmd, log, env=None):
 
 
 class Cluster:
-    def __init__(self, tmp):
+    def __init__(self, tmp, history=200000):
         self.kubeconfig = tmp / "kubeconfig"
         self.process = start([str(BIN / "modelship-dev-cluster"), "--port", "0", "--kubeconfig", str(self.kubeconfig),
-                              "--log-level", "error", "--history-capacity", "200000"], open(tmp / "cluster.log", "w"))
+                              "--log-level", "error", "--history-capacity", str(history)], open(tmp / "cluster.log", "w"))
         while not self.kubeconfig.exists():
             time.sleep(0.05)
         configuration = client.Configuration()
@@ -67,7 +72,7 @@ def rss_peak_mb(pid):
 
 
 def create_all(cluster, namespace, count):
-    bodies = [{"apiVersion": "modelship.dev/v1alpha1", "kind": "ModelDeployment", "metadata": {"name": f"model-{i:04d}"},
+    bodies = [{"apiVersion": "modelship.dev/v1alpha1", "kind": "ModelDeployment", "metadata": {"name": f"model-{i:05d}"},
                "spec": {"model": {"uri": f"s3://models/m{i}/model.onnx", "version": "1"}, "scaling": {"replicas": 1 + i % 2}}}
               for i in range(count)]
     chunks = [bodies[i::16] for i in range(16)]
@@ -108,82 +113,124 @@ def metric(port, name):
     return sum(float(line.split()[-1]) for line in text.splitlines() if line.startswith(name + "{") or line.startswith(name + " "))
 
 
-def run(count, qps, burst, label, tmp):
-    cluster = Cluster(tmp)
-    subprocess.run(["kubectl", "apply", "-f", str(ROOT / "crds" / "modelship.dev_modeldeployments.yaml")], env=dict(os.environ, KUBECONFIG=str(cluster.kubeconfig)),
-                   check=True, capture_output=True)
-    subprocess.run(["kubectl", "wait", "--for=condition=Established", "crd/modeldeployments.modelship.dev"],
-                   env=dict(os.environ, KUBECONFIG=str(cluster.kubeconfig)), check=True, capture_output=True)
-    port = 18000 + os.getpid() % 1000
-    operator = start([str(BIN / "modelship-operator"), "--leader-elect=false", "--metrics-bind-address", f"127.0.0.1:{port}",
-                      "--health-probe-bind-address", "127.0.0.1:0", "--log-level", "error", "--concurrency", "8",
-                      "--kube-api-qps", str(qps), "--kube-api-burst", str(burst), "--resync-seconds", "20"],
-                     open(tmp / f"operator-{label}.log", "w"), env=dict(os.environ, KUBECONFIG=str(cluster.kubeconfig)))
-    time.sleep(1)  # let the operator list and open its watches before the burst
-    cluster.admin("DELETE")
-    started = time.monotonic()
-    create_all(cluster, "default", count)
-    applied = time.monotonic() - started
-    ready = wait_all_healthy(cluster, "default", count, timeout=900)
-    elapsed = time.monotonic() - started
-    writes = cluster.writes()
-    total_writes = sum(writes.values())
+def histogram_quantile(port, name, quantile):
+    """Prometheus's histogram_quantile over all series of one histogram (linear within the bucket)."""
+    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics").read().decode()
+    buckets = {}
+    for line in text.splitlines():
+        if line.startswith(name + "_bucket{"):
+            le = line.split('le="')[1].split('"')[0]
+            bound = float("inf") if le == "+Inf" else float(le)
+            buckets[bound] = buckets.get(bound, 0) + float(line.split()[-1])
+    bounds = sorted(buckets)
+    total = buckets[bounds[-1]] if bounds else 0
+    if total == 0:
+        return float("nan")
+    rank, previous_bound, previous_count = quantile * total, 0.0, 0.0
+    for bound in bounds:
+        if buckets[bound] >= rank:
+            if bound == float("inf"):
+                return previous_bound
+            return previous_bound + (bound - previous_bound) * (rank - previous_count) / max(buckets[bound] - previous_count, 1e-9)
+        previous_bound, previous_count = bound, buckets[bound]
+    return bounds[-2] if len(bounds) > 1 else float("nan")
 
-    # Let trailing writes (the last Events) land: wait until the write count stops moving.
+
+def settle(cluster):
+    """Waits until the write count stops moving (the last Events land after the last status)."""
     settled, previous = 0, -1
     while settled < 4:
         current = sum(cluster.writes().values())
         settled = settled + 1 if current == previous else 0
         previous = current
         time.sleep(0.5)
-    writes = cluster.writes()
-    total_writes = sum(writes.values())
 
-    # Idle resync: wait for one more full pass over all objects, counting writes meanwhile.
+
+def run(count, qps, burst, mode, tmp):
+    """mode "operator" runs modelship-operator; "limit" runs modelship-scale-limit."""
+    cluster = Cluster(tmp, history=max(200000, 40 * count))
+    kubectl_env = dict(os.environ, KUBECONFIG=str(cluster.kubeconfig))
+    subprocess.run(["kubectl", "apply", "-f", str(ROOT / "crds" / "modelship.dev_modeldeployments.yaml")], env=kubectl_env,
+                   check=True, capture_output=True)
+    subprocess.run(["kubectl", "wait", "--for=condition=Established", "crd/modeldeployments.modelship.dev"], env=kubectl_env,
+                   check=True, capture_output=True)
+    port = 18000 + os.getpid() % 1000
+    if mode == "operator":
+        command = [str(BIN / "modelship-operator"), "--leader-elect=false", "--metrics-bind-address", f"127.0.0.1:{port}",
+                   "--health-probe-bind-address", "127.0.0.1:0", "--log-level", "error", "--concurrency", "8",
+                   "--kube-api-qps", str(qps), "--kube-api-burst", str(burst), "--resync-seconds", "20"]
+    else:
+        command = [str(BIN / "modelship-scale-limit"), "--kubeconfig", str(cluster.kubeconfig), "--count", str(count),
+                   "--concurrency", "8", "--kube-api-qps", str(qps), "--kube-api-burst", str(burst)]
+    worker = start(command, open(tmp / f"{mode}.log", "w"), env=kubectl_env)
+    time.sleep(1)  # let it list and open its watches before the burst
     cluster.admin("DELETE")
-    before = metric(port, "modelship_reconcile_total")
-    deadline = time.monotonic() + 120
-    while metric(port, "modelship_reconcile_total") < before + count and time.monotonic() < deadline:
-        time.sleep(0.5)
-    resynced = metric(port, "modelship_reconcile_total") - before
-    idle_writes = sum(cluster.writes().values())
-    peak = rss_peak_mb(operator.pid)
-    operator.terminate()
-    operator.wait()
+    started = time.monotonic()
+    create_all(cluster, "default", count)
+    ready = wait_all_healthy(cluster, "default", count, timeout=1800)
+    elapsed = time.monotonic() - started
+    settle(cluster)
+    writes = cluster.writes()
+    result = {"mode": mode, "count": count, "ready": ready, "seconds_to_all_healthy": round(elapsed, 1),
+              "writes_per_model": round(sum(writes.values()) / count, 2), "writes_by_kind": writes,
+              "api_server_peak_rss_mb": round(rss_peak_mb(cluster.process.pid), 1)}
+    if mode == "operator":
+        result["reconcile_p50_ms"] = round(1000 * histogram_quantile(port, "modelship_reconcile_duration_seconds", 0.5), 1)
+        result["reconcile_p99_ms"] = round(1000 * histogram_quantile(port, "modelship_reconcile_duration_seconds", 0.99), 1)
+        # Idle resync: one more full pass over all objects, counting writes meanwhile.
+        cluster.admin("DELETE")
+        before = metric(port, "modelship_reconcile_total")
+        deadline = time.monotonic() + 600
+        while metric(port, "modelship_reconcile_total") < before + count and time.monotonic() < deadline:
+            time.sleep(0.5)
+        result["idle_resync_reconciles"] = int(metric(port, "modelship_reconcile_total") - before)
+        result["idle_resync_writes"] = sum(cluster.writes().values())
+        result["operator_peak_rss_mb"] = round(rss_peak_mb(worker.pid), 1)
+        worker.terminate()
+    worker.wait()
     cluster.stop()
-    return {"label": label, "qps": qps, "count": count, "ready": ready, "seconds_to_all_healthy": round(elapsed, 1),
-            "seconds_to_apply": round(applied, 1), "writes_per_model": round(total_writes / count, 2),
-            "writes_by_kind": writes, "idle_resync_reconciles": int(resynced), "idle_resync_writes": idle_writes,
-            "peak_rss_mb": round(peak, 1)}
+    return result
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--count", type=int, default=1000)
-    parser.add_argument("--only", choices=["default", "lifted"], help="run one of the two configurations")
+    parser.add_argument("--counts", default="1000,10000", help="comma-separated numbers of ModelDeployments")
+    parser.add_argument("--rate-limit", choices=["lifted", "default"], default="lifted",
+                        help="the client rate limit of both the operator and the limit: none, or the operator's default")
     args = parser.parse_args()
+    qps, burst = 0, 1
+    if args.rate_limit == "default":
+        help_text = subprocess.run([str(BIN / "modelship-operator"), "--help"], capture_output=True, text=True).stdout
+        qps = float(help_text.split("--kube-api-qps <kube-api-qps>")[1].split("(default: ")[1].split(")")[0])
+        burst = int(help_text.split("--kube-api-burst <kube-api-burst>")[1].split("(default: ")[1].split(")")[0])
     results = []
-    runs = [("default rate limit", None, None), ("rate limit lifted", 0, 1)]
-    if args.only:
-        runs = [runs[0] if args.only == "default" else runs[1]]
-    for label, qps, burst in runs:
-        with tempfile.TemporaryDirectory() as tmp:
-            if qps is None:
-                help_text = subprocess.run([str(BIN / "modelship-operator"), "--help"], capture_output=True, text=True).stdout
-                qps = float(help_text.split("--kube-api-qps <kube-api-qps>")[1].split("(default: ")[1].split(")")[0])
-                burst = int(help_text.split("--kube-api-burst <kube-api-burst>")[1].split("(default: ")[1].split(")")[0])
-            results.append(run(args.count, qps, burst, label, pathlib.Path(tmp)))
-    goals = {"seconds_to_all_healthy": (60, 15), "writes_per_model": 8, "idle_resync_writes": 0, "peak_rss_mb": 200}
-    print(f"binaries: {BIN}")
+    for count in [int(c) for c in args.counts.split(",")]:
+        for mode in ("operator", "limit"):
+            with tempfile.TemporaryDirectory() as tmp:
+                results.append(run(count, qps, burst, mode, pathlib.Path(tmp)))
+                print(json.dumps(results[-1], sort_keys=True), file=sys.stderr)
+    print(f"binaries: {BIN}; client rate limit: {args.rate_limit}")
+    print("| models | operator: all Healthy | limit | ratio (goal <= 1.5) | writes/model (operator / limit) | idle-resync writes "
+          "| reconcile p50 / p99 | operator RSS (goal < 500 MB) | API server RSS |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    by_count = {}
     for result in results:
-        print(json.dumps(result, sort_keys=True))
-    time_goals = dict(zip(["default rate limit", "rate limit lifted"], goals["seconds_to_all_healthy"]))
-    for result in results:
-        time_goal = time_goals[result["label"]]
-        print(f"{result['label']}: {result['ready']}/{result['count']} Healthy in {result['seconds_to_all_healthy']} s "
-              f"(goal {time_goal} s, ratio {result['seconds_to_all_healthy'] / time_goal:.2f}); "
-              f"{result['writes_per_model']} writes per model (goal <= 8); idle resync of {result['idle_resync_reconciles']} "
-              f"reconciles: {result['idle_resync_writes']} writes (goal 0); peak RSS {result['peak_rss_mb']} MB (goal < 200)")
+        by_count.setdefault(result["count"], {})[result["mode"]] = result
+    for count, pair in by_count.items():
+        ours, limit = pair["operator"], pair["limit"]
+        print(f"| {count:,} | {ours['seconds_to_all_healthy']} s | {limit['seconds_to_all_healthy']} s "
+              f"| {ours['seconds_to_all_healthy'] / limit['seconds_to_all_healthy']:.2f}x "
+              f"| {ours['writes_per_model']} / {limit['writes_per_model']} "
+              f"| {ours['idle_resync_writes']} ({ours['idle_resync_reconciles']:,} reconciles) "
+              f"| {ours['reconcile_p50_ms']} / {ours['reconcile_p99_ms']} ms | {ours['operator_peak_rss_mb']} MB "
+              f"| {ours['api_server_peak_rss_mb']} MB |")
+    counts = sorted(by_count)
+    if len(counts) > 1:
+        small, large = by_count[counts[0]]["operator"], by_count[counts[-1]]["operator"]
+        factor = counts[-1] / counts[0]
+        print(f"growth {counts[0]:,} -> {counts[-1]:,} (x{factor:g} models): time x{large['seconds_to_all_healthy'] / small['seconds_to_all_healthy']:.1f}, "
+              f"operator RSS x{large['operator_peak_rss_mb'] / small['operator_peak_rss_mb']:.1f}, "
+              f"API server RSS x{large['api_server_peak_rss_mb'] / small['api_server_peak_rss_mb']:.1f}")
 
 
 if __name__ == "__main__":

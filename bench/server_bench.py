@@ -142,17 +142,24 @@ def servers(model, server_cpus, work):
 
 def nginx(port, server_cpus, work, canned: bytes):
     """nginx answers every POST to the infer route with the canned bytes through `return 200`: a reverse
-    proxy's fastest answer, with no file, no redirect and no upstream (it discards the request body)."""
+    proxy's fastest answer, with no file, no redirect and no upstream (it discards the request body). A
+    configuration parameter holds at most 4 KB, so a longer body (the 64-row answer) is served as a static
+    file instead (the 405 nginx gives a POST to a file turned into 200), which costs nginx a little more."""
     text = canned.decode()
     assert "$" not in text, "nginx would expand $ in the canned body"
     literal = text.replace("\\", "\\\\").replace("'", "\\'")
+    if len(literal) < 4000:
+        answer = f"default_type application/json; return 200 '{literal}';"
+    else:
+        (work / f"canned-{port}.json").write_bytes(canned)
+        answer = f"default_type application/json; root {work}; try_files /canned-{port}.json =404; error_page 405 =200 $uri;"
     conf = work / f"nginx-{port}.conf"
     conf.write_text(f"""daemon off; worker_processes 1; pid {work}/nginx-{port}.pid; error_log {work}/nginx.err;
 events {{ worker_connections 4096; }}
 http {{ access_log off; client_body_temp_path {work}; client_body_buffer_size 2m; client_max_body_size 16m;
   server {{ listen 127.0.0.1:{port}; keepalive_requests 1000000;
     location /v2/health/ready {{ return 200 '{{}}'; }}
-    location / {{ default_type application/json; return 200 '{literal}'; }} }} }}
+    location / {{ {answer} }} }} }}
 """)
     return Process(taskset(server_cpus) + ["nginx", "-c", str(conf), "-e", str(work / "nginx.err")])
 
@@ -261,13 +268,14 @@ def report(results, raw, load_cpus, server_cpus, seconds, pairs):
     print(f"\nraw ONNX Runtime in-process: {raw[1]:.0f} rows/s at batch 1, {raw[64]:.0f} rows/s at batch 64\n")
     ours = results[("modelship-server", "1 row, c=64")]
     peers = {label: r for (label, load), r in results.items() if load == "1 row, c=64" and label not in ("modelship-server", "nginx (canned)")}
-    best_label, best = max(peers.items(), key=lambda item: item[1]["rps"])
     ceiling = results[("nginx (canned)", "1 row, c=64")]
     binary = results[("modelship-server", "64 rows binary, c=8")]
     print("| goal | measured | target |")
     print("|---|---:|---:|")
-    print(f"| c=64, 1 row: throughput vs best peer ({best_label}) | {ours['rps'] / best['rps']:.1f}x | >= 3x |")
-    print(f"| c=64, 1 row: p99 vs best peer | {ours['p99_ms'] / best['p99_ms']:.2f}x | <= 0.5x |")
+    if peers:  # --only may leave none
+        best_label, best = max(peers.items(), key=lambda item: item[1]["rps"])
+        print(f"| c=64, 1 row: throughput vs best peer ({best_label}) | {ours['rps'] / best['rps']:.1f}x | >= 3x |")
+        print(f"| c=64, 1 row: p99 vs best peer | {ours['p99_ms'] / best['p99_ms']:.2f}x | <= 0.5x |")
     print(f"| c=64, 1 row: throughput vs transport ceiling (nginx), the runs above | {ours['rps'] / ceiling['rps']:.2f}x | >= 0.5x |")
     if pairs:
         print(f"| c=64, 1 row: vs nginx, median of {len(pairs)} alternating pairs (min-max) | {statistics.median(pairs):.2f}x "

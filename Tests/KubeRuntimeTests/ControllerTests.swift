@@ -108,3 +108,53 @@ final class ChildMaker: Reconciler {
         }
     }
 }
+
+/// Records, per reconcile, which routes of each dynamic kind its caches hold for the parent.
+final class RouteCounter: Reconciler {
+    typealias Resource = ConfigMap
+    let kinds: [ResourceType]
+    let seen: Signal<[String]>
+    init(kinds: [ResourceType], seen: Signal<[String]>) {
+        self.kinds = kinds
+        self.seen = seen
+    }
+
+    func reconcile(_ ref: ObjectRef, context: ReconcileContext<ConfigMap>) async throws -> ReconcileAction {
+        seen.send(kinds.map { kind in (context.cache(of: kind)?.all.map(\.name).sorted() ?? ["no cache"]).joined(separator: ",") })
+        return .awaitChange
+    }
+}
+
+@Suite struct DynamicCacheTests {
+    /// Two kinds read as DynamicObject (as an HTTPRoute and a VirtualService will be) get a cache each.
+    @Test func twoDynamicKindsOwnedByOneControllerHaveSeparateCaches() async throws {
+        try await EmbeddedAPIServer.withRunning { _, client in
+            let crds = Api<CustomResourceDefinition>(client: client)
+            let kinds = [("gateway.example.com", "HTTPRoute", "httproutes"), ("mesh.example.com", "VirtualService", "virtualservices")]
+            var types: [ResourceType] = []
+            for (group, kind, plural) in kinds {
+                _ = try await crds.create(CustomResourceDefinition(
+                    metadata: ObjectMeta(name: "\(plural).\(group)"),
+                    spec: .init(group: group, names: .init(plural: plural, kind: kind), scope: "Namespaced", versions: [.init(name: "v1")])))
+                types.append(ResourceType(group: group, version: "v1", kind: kind, plural: plural, namespaced: true))
+            }
+            let maps = Api<ConfigMap>(client: client, namespace: "default")
+            let parent = try await maps.create(ConfigMap(metadata: ObjectMeta(name: "parent")))
+            for (type, name) in zip(types, ["route-a", "service-b"]) {
+                var object = DynamicObject(["apiVersion": .string(type.apiVersion), "kind": .string(type.kind), "metadata": ["name": .string(name)]])
+                object.metadata.ownerReferences = [OwnerReference.controller(of: parent)]
+                _ = try await Api<DynamicObject>(client: client, dynamic: type, namespace: "default").create(object)
+            }
+            let seen = Signal<[String]>()
+            let controller = Controller(for: maps, reconciler: RouteCounter(kinds: types, seen: seen),
+                                        configuration: .init(name: "routes"), clock: ContinuousClock())
+            for type in types { controller.owns(Api<DynamicObject>(client: client, dynamic: type, namespace: "default")) }
+            let group = ServiceGroup(configuration: .init(services: [controller], logger: Logger(label: "test")))
+            let task = Task { try await group.run() }
+            let first = await seen.first { _ in true }
+            #expect(first == ["route-a", "service-b"])
+            await group.triggerGracefulShutdown()
+            _ = try? await task.value
+        }
+    }
+}

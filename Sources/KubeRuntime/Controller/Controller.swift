@@ -67,7 +67,7 @@ public final class Controller<R: KubeResource, C: Clock>: ServiceLifecycle.Servi
                                              map: @escaping @Sendable (Other) -> [ObjectRef]) -> Self {
         let reflector = Reflector(watcher: Watcher(api: api, labelSelector: labelSelector, logger: logger))
         let store = reflector.store
-        caches.withLock { $0.register(store) }
+        caches.withLock { $0.register(store, as: api.resourceType) }
         syncChecks.withLock { $0.append { await store.waitUntilSynced() } }
         syncedFlags.withLock { $0.append { store.hasSynced } }
         sources.withLock {

@@ -35,13 +35,17 @@ public struct ReconcileContext<R: KubeResource>: Sendable {
     let caches: CacheSet
 
     /// The cache of an owned or watched kind, registered with `owns` or `watches`.
-    public func cache<C: KubeResource>(_ type: C.Type) -> Store<C>? { caches.store(for: type) }
+    public func cache<C: KubeResource>(_ type: C.Type) -> Store<C>? { caches.store(C.self, of: C.resourceType) }
+
+    /// The cache of a kind known only at run time (an `Api<DynamicObject>` given to `owns` or `watches`).
+    public func cache(of resourceType: ResourceType) -> Store<DynamicObject>? { caches.store(DynamicObject.self, of: resourceType) }
 }
 
-/// Type-erased stores of the kinds a controller watches, looked up by kind.
+/// The stores of the kinds a controller watches, by the resource they hold (group, version, kind), not by Swift
+/// type: two kinds read as `DynamicObject` (an HTTPRoute and a VirtualService) each have their own.
 struct CacheSet: Sendable {
-    private var stores: [ObjectIdentifier: any Sendable] = [:]
+    private var stores: [ResourceType: any Sendable] = [:]
 
-    mutating func register<C: KubeResource>(_ store: Store<C>) { stores[ObjectIdentifier(C.self)] = store }
-    func store<C: KubeResource>(for type: C.Type) -> Store<C>? { stores[ObjectIdentifier(C.self)] as? Store<C> }
+    mutating func register<C: KubeResource>(_ store: Store<C>, as resourceType: ResourceType) { stores[resourceType] = store }
+    func store<C: KubeResource>(_ type: C.Type, of resourceType: ResourceType) -> Store<C>? { stores[resourceType] as? Store<C> }
 }

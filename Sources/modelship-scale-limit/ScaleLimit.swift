@@ -1,0 +1,145 @@
+import ArgumentParser
+import Foundation
+import KubeClient
+import KubeRuntime
+import Logging
+import ModelshipAPI
+import ModelshipController
+import Synchronization
+
+/// The limit of `bench/controller_scale.py`: the cheapest client that leaves the cluster as the operator
+/// does. For every ModelDeployment it creates the same children (built by the operator's own builder) and
+/// an Event, and once the Deployment is rolled out, patches status to Healthy once and records an Event,
+/// with as many requests in flight as the operator has workers. No cache comparison, no work queue, no
+/// Pending status, no resync: the operator's time divided by this one's is the cost of being a controller.
+@main
+struct ScaleLimit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "modelship-scale-limit",
+        abstract: "The controller-at-scale benchmark's limit: the operator's minimal writes from a plain client.")
+
+    @Option(help: "Path to the kubeconfig.") var kubeconfig: String
+    @Option(help: "Namespace of the ModelDeployments.") var namespace = "default"
+    @Option(help: "Stop once this many ModelDeployments are Healthy.") var count: Int
+    @Option(help: "Requests in flight, as the operator's --concurrency.") var concurrency = 8
+    @Option(name: .customLong("kube-api-qps"), help: "Client rate limit (0: none), as the operator's.") var qps: Double = 0
+    @Option(name: .customLong("kube-api-burst"), help: "Client burst, as the operator's.") var burst = 1
+
+    func run() async throws {
+        var settings = try ClientConfiguration.automatic(kubeconfig: kubeconfig)
+        settings.qps = qps
+        settings.burst = burst
+        settings.dropsManagedFields = true
+        settings.userAgent = "modelship-scale-limit/\(ModelshipVersion.current)"
+        let logger = Logger(label: "modelship.scale-limit")
+        let client = try KubeClient(configuration: settings, logger: logger)
+        let writer = LimitWriter(client: client, namespace: namespace, logger: logger)
+        let started = ContinuousClock.now
+        try await writer.run(until: count, concurrency: concurrency)
+        print("limit: \(count) ModelDeployments Healthy in \(started.duration(to: .now))")
+    }
+}
+
+/// Which ModelDeployments got their children and their Healthy status, shared by the watches and the workers.
+final class Seen: Sendable {
+    private let state = Mutex<(models: Set<String>, healthy: Set<String>)>(([], []))
+    func firstTime(model: String) -> Bool { state.withLock { $0.models.insert(model).inserted } }
+    func firstTime(healthy: String) -> Bool { state.withLock { $0.healthy.insert(healthy).inserted } }
+    var healthyCount: Int { state.withLock { $0.healthy.count } }
+}
+
+struct LimitWriter: Sendable {
+    let client: KubeClient
+    let namespace: String
+    let logger: Logger
+    let configuration = OperatorConfiguration()
+
+    var models: Api<ModelDeployment> { Api(client: client, namespace: namespace) }
+
+    /// New ModelDeployments get their children, rolled-out Deployments their owner's status; each on its own
+    /// stream drained by `concurrency` workers, so a slow write never blocks the watches.
+    func run(until count: Int, concurrency: Int) async throws {
+        let recorder = EventRecorder(client: client, component: configuration.component, instance: "scale-limit", logger: logger)
+        let (created, createdInput) = AsyncStream<ModelDeployment>.makeStream()
+        let (rolledOut, rolledOutInput) = AsyncStream<String>.makeStream()
+        let seen = Seen()
+        let (done, doneInput) = AsyncStream<Void>.makeStream()
+
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await Watcher(api: models).run { event in
+                    for model in Self.objects(event) where seen.firstTime(model: model.name) {
+                        createdInput.yield(model)
+                    }
+                }
+            }
+            group.addTask {
+                await Watcher(api: Api<Deployment>(client: client, namespace: namespace), labelSelector: ChildNames.managedSelector).run { event in
+                    for deployment in Self.objects(event) where Self.isRolledOut(deployment) {
+                        guard let owner = deployment.metadata.controllerReference?.name,
+                            seen.firstTime(healthy: owner)
+                        else { continue }
+                        rolledOutInput.yield(owner)
+                    }
+                }
+            }
+            for _ in 0..<concurrency {
+                group.addTask {
+                    for await model in created { await createChildren(of: model, recorder: recorder) }
+                }
+                group.addTask {
+                    for await name in rolledOut {
+                        await reportHealthy(name, recorder: recorder)
+                        if seen.healthyCount >= count { doneInput.yield() }
+                    }
+                }
+            }
+            for await _ in done { break }
+            group.cancelAll()
+            createdInput.finish()
+            rolledOutInput.finish()
+        }
+    }
+
+    func createChildren(of model: ModelDeployment, recorder: EventRecorder) async {
+        do {
+            let desired = try ChildrenBuilder.build(model, configuration: configuration)
+            _ = try await Api<Deployment>(client: client, namespace: namespace).create(try Deployment.decodeKeepingRaw(desired.deployment))
+            for service in desired.services {
+                _ = try await Api<Service>(client: client, namespace: namespace).create(try Service.decodeKeepingRaw(service))
+            }
+            if let budget = desired.disruptionBudget {
+                _ = try await Api<PodDisruptionBudget>(client: client, namespace: namespace).create(try PodDisruptionBudget.decodeKeepingRaw(budget))
+            }
+            await recorder.record(model, reason: "Created", message: "Created the children of \(model.name)")
+        } catch {
+            logger.error("creating children failed", metadata: ["model": "\(model.name)", "error": "\(error)"])
+        }
+    }
+
+    func reportHealthy(_ name: String, recorder: EventRecorder) async {
+        do {
+            let version = try await models.get(name).spec.model.version
+            let status: JSONValue = ["phase": "Healthy", "message": .string("Model version \(version) is serving")]
+            let model = try await models.patchStatus(name, .merge(["status": status]))
+            await recorder.record(model, reason: "RolloutComplete", message: "Model version \(version) is serving")
+        } catch {
+            logger.error("reporting status failed", metadata: ["model": "\(name)", "error": "\(error)"])
+        }
+    }
+
+    static func objects<R>(_ event: WatcherEvent<R>) -> [R] {
+        switch event {
+        case .restarted(let objects): objects
+        case .applied(let object): [object]
+        case .deleted: []
+        }
+    }
+
+    static func isRolledOut(_ deployment: Deployment) -> Bool {
+        let replicas = deployment.spec.replicas ?? 1
+        guard let status = deployment.status else { return false }
+        return (status.observedGeneration ?? 0) >= (deployment.metadata.generation ?? 1) && status.updatedReplicas == replicas
+            && status.availableReplicas == replicas
+    }
+}
