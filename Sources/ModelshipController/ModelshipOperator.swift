@@ -40,6 +40,8 @@ public final class ModelshipOperator: Sendable {
             configuration.concurrency = options.concurrency
             configuration.resyncInterval = options.resyncInterval
             configuration.onReconcile = options.onReconcile
+            // The reconciler compares children through their typed fields, which hold every field it writes.
+            configuration.cacheKeepsRawJSON = false
             let managed = ChildNames.managedSelector
             return Controller(for: Api<ModelDeployment>(client: client, namespace: namespace), reconciler: reconciler,
                               configuration: configuration, clock: ContinuousClock(), logger: logger)

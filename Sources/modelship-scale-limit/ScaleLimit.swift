@@ -42,10 +42,11 @@ struct ScaleLimit: AsyncParsableCommand {
 
 /// Which ModelDeployments got their children and their Healthy status, shared by the watches and the workers.
 final class Seen: Sendable {
-    private let state = Mutex<(models: Set<String>, healthy: Set<String>)>(([], []))
+    private let state = Mutex<(models: Set<String>, healthy: Set<String>, reported: Int)>(([], [], 0))
     func firstTime(model: String) -> Bool { state.withLock { $0.models.insert(model).inserted } }
     func firstTime(healthy: String) -> Bool { state.withLock { $0.healthy.insert(healthy).inserted } }
-    var healthyCount: Int { state.withLock { $0.healthy.count } }
+    /// Counts one more status written; returns the total.
+    func reported() -> Int { state.withLock { state in state.reported += 1; return state.reported } }
 }
 
 struct LimitWriter: Sendable {
@@ -89,8 +90,7 @@ struct LimitWriter: Sendable {
                 }
                 group.addTask {
                     for await name in rolledOut {
-                        await reportHealthy(name, recorder: recorder)
-                        if seen.healthyCount >= count { doneInput.yield() }
+                        if await reportHealthy(name, recorder: recorder), seen.reported() >= count { doneInput.yield() }
                     }
                 }
             }
@@ -117,14 +117,17 @@ struct LimitWriter: Sendable {
         }
     }
 
-    func reportHealthy(_ name: String, recorder: EventRecorder) async {
+    /// True once the status is written.
+    func reportHealthy(_ name: String, recorder: EventRecorder) async -> Bool {
         do {
             let version = try await models.get(name).spec.model.version
             let status: JSONValue = ["phase": "Healthy", "message": .string("Model version \(version) is serving")]
             let model = try await models.patchStatus(name, .merge(["status": status]))
             await recorder.record(model, reason: "RolloutComplete", message: "Model version \(version) is serving")
+            return true
         } catch {
             logger.error("reporting status failed", metadata: ["model": "\(name)", "error": "\(error)"])
+            return false
         }
     }
 

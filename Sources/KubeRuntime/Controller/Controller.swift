@@ -19,6 +19,9 @@ public final class Controller<R: KubeResource, C: Clock>: ServiceLifecycle.Servi
         public var backoff = WorkQueue<ObjectRef, C>.Backoff()
         /// Called after every reconcile (for tests and diagnostics).
         public var onReconcile: (@Sendable (ObjectRef) -> Void)?
+        /// Whether cached objects keep the server's JSON (`raw`) beside their typed fields. A reconciler that
+        /// reads caches only through typed fields turns this off and saves about half of the cache's memory.
+        public var cacheKeepsRawJSON = true
         public init(name: String) { self.name = name }
     }
 
@@ -39,7 +42,7 @@ public final class Controller<R: KubeResource, C: Clock>: ServiceLifecycle.Servi
     public init(for api: Api<R>, reconciler: some Reconciler<R>, configuration: Configuration, clock: C,
                 labelSelector: LabelSelector? = nil, logger: Logger = Logger(label: "modelship.controller"),
                 metricsFactory: (any MetricsFactory)? = nil) {
-        self.store = Store()
+        self.store = Store(keepsRaw: configuration.cacheKeepsRawJSON)
         self.primary = Reflector(watcher: Watcher(api: api, labelSelector: labelSelector, logger: logger), store: store)
         self.reconciler = reconciler
         self.configuration = configuration
@@ -65,7 +68,8 @@ public final class Controller<R: KubeResource, C: Clock>: ServiceLifecycle.Servi
     @discardableResult
     public func watches<Other: KubeResource>(_ api: Api<Other>, labelSelector: LabelSelector? = nil,
                                              map: @escaping @Sendable (Other) -> [ObjectRef]) -> Self {
-        let reflector = Reflector(watcher: Watcher(api: api, labelSelector: labelSelector, logger: logger))
+        let reflector = Reflector(watcher: Watcher(api: api, labelSelector: labelSelector, logger: logger),
+                                  store: Store(keepsRaw: configuration.cacheKeepsRawJSON))
         let store = reflector.store
         caches.withLock { $0.register(store, as: api.resourceType) }
         syncChecks.withLock { $0.append { await store.waitUntilSynced() } }

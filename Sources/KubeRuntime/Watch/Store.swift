@@ -27,8 +27,11 @@ public final class Store<R: KubeResource>: Sendable {
         var syncWaiters: [CheckedContinuation<Void, Never>] = []
     }
     private let state = Mutex(State())
+    /// Whether objects keep the JSON the server sent (`raw`) beside their typed fields. A cache read only
+    /// through the typed fields drops it: the JSON tree is the larger half of an object's memory.
+    let keepsRaw: Bool
 
-    public init() {}
+    public init(keepsRaw: Bool = true) { self.keepsRaw = keepsRaw }
 
     public func get(_ ref: ObjectRef) -> R? { state.withLock { $0.objects[ref] } }
     public func get(namespace: String?, name: String) -> R? { get(ObjectRef(namespace: namespace, name: name)) }
@@ -70,7 +73,7 @@ public final class Store<R: KubeResource>: Sendable {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             let waiters = state.syncWaiters
             state = State()
-            for object in objects { Self.insert(object, into: &state) }
+            for object in objects { insert(object, into: &state) }
             state.synced = true
             return waiters
         }
@@ -80,7 +83,7 @@ public final class Store<R: KubeResource>: Sendable {
     func apply(_ object: R) {
         state.withLock { state in
             Self.remove(ObjectRef(object), from: &state)
-            Self.insert(object, into: &state)
+            insert(object, into: &state)
         }
     }
 
@@ -88,7 +91,9 @@ public final class Store<R: KubeResource>: Sendable {
         state.withLock { state in Self.remove(ObjectRef(object), from: &state) }
     }
 
-    private static func insert(_ object: R, into state: inout State) {
+    private func insert(_ object: R, into state: inout State) {
+        var object = object
+        if !keepsRaw { object.raw = nil }
         let ref = ObjectRef(object)
         state.objects[ref] = object
         state.byNamespace[object.metadata.namespace ?? "", default: []].insert(ref)

@@ -31,6 +31,8 @@ struct ChildApplier<R: KubeResource> {
             let kind = R.resourceType.kind
             return (current, .conflict("\(kind) \(name) exists and is not controlled by this ModelDeployment"))
         }
+        // Cached objects carry no raw JSON; their typed fields hold every field the operator writes (it builds
+        // them from the same types), so the typed encoding answers "already as desired?" alike.
         let liveJSON = try current.raw ?? JSONValue(encoding: current)
         if JSONSubset.contains(liveJSON, desired) { return (current, .unchanged) }
         current = try await api.patch(name, .merge(desired))
