@@ -25,6 +25,7 @@ test: deps build
 	$(SWIFT) test --skip-build $(SWIFT_FLAGS)
 	$(PYTHON) -m pytest -q Tests/python
 	Tests/CONNXRuntimeCheck/run.sh
+	Tests/CONNXRuntimeCheck/run-gpu-build.sh
 
 test-swift: build
 	$(SWIFT) build --build-tests $(SWIFT_FLAGS)

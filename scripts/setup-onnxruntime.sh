@@ -13,19 +13,20 @@ ort_pin=$(grep -E '^onnxruntime(-gpu)?==' "$requirements")
 onnx_pin=$(grep -E '^onnx==' "$requirements")
 ort_package=${ort_pin%%==*}
 ort_version=${ort_pin#*==}
-lib_dir=$PWD/.build-ort/lib
+lib_dir=${ORT_LIB_DIR:-$PWD/.build-ort/lib}
+venv=${ORT_VENV:-.venv}
 
 [ "$(uname -s)" = Linux ] || { echo "setup-onnxruntime.sh: only Linux wheels are handled" >&2; exit 1; }
-[ -x .venv/bin/python ] || python3 -m venv .venv
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 
-installed_version() { .venv/bin/python -m pip show "$1" 2>/dev/null | sed -n 's/^Version: //p'; }
+installed_version() { "$venv/bin/python" -m pip show "$1" 2>/dev/null | sed -n 's/^Version: //p'; }
 if [ "$(installed_version "$ort_package")" != "$ort_version" ] || [ "$(installed_version onnx)" != "${onnx_pin#onnx==}" ]; then
-  echo "installing $ort_pin $onnx_pin into .venv" >&2
-  .venv/bin/python -m pip install -q --disable-pip-version-check "$ort_pin" "$onnx_pin" >&2
+  echo "installing $ort_pin $onnx_pin into $venv" >&2
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check "$ort_pin" "$onnx_pin" >&2
 fi
 
 # Locate the package without importing it (importing would load the library).
-capi=$(.venv/bin/python -c 'import importlib.util as u; print(u.find_spec("onnxruntime").submodule_search_locations[0])')/capi
+capi=$("$venv/bin/python" -c 'import importlib.util as u; print(u.find_spec("onnxruntime").submodule_search_locations[0])')/capi
 lib=$capi/libonnxruntime.so.$ort_version
 [ -f "$lib" ] || { echo "setup-onnxruntime.sh: $lib not found" >&2; exit 1; }
 

@@ -108,7 +108,8 @@ static void check_strings(OrtAllocator *alloc) {
     api->ReleaseValue(value);
 }
 
-/* --device cuda path. The CPU wheel has no CUDA provider: then creating the options fails cleanly. */
+/* --device cuda path. The CPU wheel has no CUDA provider: then creating the options fails cleanly; the GPU
+ * wheel without a CUDA runtime fails when the provider library is loaded. */
 static void check_cuda(void) {
     OrtCUDAProviderOptionsV2 *cuda = NULL;
     OrtStatus *status = api->CreateCUDAProviderOptions(&cuda);
@@ -117,7 +118,13 @@ static void check_cuda(void) {
         return;
     }
     const char *keys[] = {"device_id"}, *values[] = {"0"};
-    OK(api->UpdateCUDAProviderOptions(cuda, keys, values, 1));
+    /* The GPU build without the CUDA runtime (a machine without CUDA): loading the provider fails cleanly. */
+    status = api->UpdateCUDAProviderOptions(cuda, keys, values, 1);
+    if (status != NULL) {
+        expect_error(status, "cuda runtime_missing");
+        api->ReleaseCUDAProviderOptions(cuda);
+        return;
+    }
     OrtSessionOptions *options = make_options();
     status = api->SessionOptionsAppendExecutionProvider_CUDA_V2(options, cuda);
     if (status != NULL) expect_error(status, "cuda append_failed");

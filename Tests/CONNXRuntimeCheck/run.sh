@@ -8,9 +8,9 @@ cd "$(dirname "$0")/../.."
 lib_dir=$(scripts/setup-onnxruntime.sh)
 work=.build-ort/check
 mkdir -p "$work"
-.venv/bin/python Tests/CONNXRuntimeCheck/make_model.py "$work/model.onnx"
+"${ORT_VENV:-.venv}/bin/python" Tests/CONNXRuntimeCheck/make_model.py "$work/model.onnx"
 cc -std=c11 -Wall -Wextra -Werror -O1 -I Sources/CONNXRuntime/include \
   Tests/CONNXRuntimeCheck/check.c Sources/CONNXRuntime/shim.c -o "$work/check" \
   -L "$lib_dir" -lonnxruntime -Wl,-rpath,"$lib_dir"
 "$work/check" "$work/model.onnx" | tee "$work/check.out"
-.venv/bin/python Tests/CONNXRuntimeCheck/reference.py "$work/model.onnx" "$work/check.out"
+"${ORT_VENV:-.venv}/bin/python" Tests/CONNXRuntimeCheck/reference.py "$work/model.onnx" "$work/check.out"
