@@ -20,8 +20,14 @@ import Testing
             autoscaled.spec.scaling = Scaling(autoscaling: .init(minReplicas: 2, maxReplicas: 4))
             _ = try await plane.modelDeployments.create(autoscaled)
             try await plane.withOperator { _ in
-                for name in (0..<5).map({ "idle-\($0)" }) + ["idle-hpa"] {
-                    try await plane.modelDeployments.waitUntil(name) { $0?.isHealthy == true }
+                // Settled, not just Healthy once: every replica ready (the HPA's minimum included) and the
+                // Deployment's Available condition reported, so nothing is left for the next operator to write.
+                let expected = Dictionary(uniqueKeysWithValues: (0..<5).map { ("idle-\($0)", $0 % 2 == 0 ? 2 : 1) } + [("idle-hpa", 2)])
+                for (name, replicas) in expected {
+                    try await plane.modelDeployments.waitUntil(name) {
+                        $0?.isHealthy == true && $0?.status?.readyReplicas == replicas
+                            && $0?.status?.conditions?.first { $0.type == "Available" }?.status == .true
+                    }
                 }
             }
             // A fresh operator lists everything and reconciles every object once, with nothing to change;

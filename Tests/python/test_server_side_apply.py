@@ -222,7 +222,7 @@ def test_built_in_kinds_refuse_values_their_go_types_cannot_hold(cluster):
     cluster.kubectl("apply", "-f", "-", input=fine.replace("replicas: 2", "replicas: 2\n  strategy: {rollingUpdate: {maxSurge: 1}}"))
     limits = json.loads(cluster.kubectl("get", "deployment", "typed", "-o",
                                         "jsonpath={.spec.template.spec.containers[0].resources.limits}").stdout)
-    assert limits == {"cpu": 1, "memory": "64Mi"}
+    assert limits == {"cpu": "1", "memory": "64Mi"}  # stored as the canonical string, as kube-apiserver does
     labelled = cluster.kubectl("label", "deployment", "typed", "tier=9", "--overwrite")
     assert labelled.returncode == 0
     patch = cluster.kubectl("patch", "deployment", "typed", "--type=merge", "-p", '{"metadata":{"labels":{"n":1}}}', check=False)
