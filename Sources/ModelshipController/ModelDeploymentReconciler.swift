@@ -49,13 +49,11 @@ public struct ModelDeploymentReconciler: Reconciler {
         let children = ChildSet(client: client, namespace: namespace, ownerUID: uid, context: context)
         let outcome = try await children.apply(desired, names: ChildNames(deployment.name))
         // One Event per kind of change, listing the children: fewer writes than one Event per child.
-        let created = outcome.changes.filter { $0.1 == .created }.map(\.0)
-        let updated = outcome.changes.filter { $0.1 == .updated }.map(\.0)
-        if !created.isEmpty {
-            await recorder.record(deployment, reason: "Created", message: "Created " + created.joined(separator: ", "))
-        }
-        if !updated.isEmpty {
-            await recorder.record(deployment, reason: "Updated", message: "Updated " + updated.joined(separator: ", "))
+        for (verb, reason) in [(ChildSet.Change.Verb.created, "Created"), (.updated, "Updated"), (.deleted, "Deleted")] {
+            let children = outcome.changed(verb).map(\.description)
+            if !children.isEmpty {
+                await recorder.record(deployment, reason: reason, message: "\(reason) " + children.joined(separator: ", "))
+            }
         }
         if let rejection = outcome.rejection {
             try await writeStatus(StatusCalculator.rejected(deployment, message: rejection.message, now: now()), of: deployment)

@@ -104,11 +104,13 @@ struct LimitWriter: Sendable {
     func createChildren(of model: ModelDeployment, recorder: EventRecorder) async {
         do {
             let desired = try ChildrenBuilder.build(model, configuration: configuration)
-            _ = try await Api<Deployment>(client: client, namespace: namespace).create(try Deployment.decodeKeepingRaw(desired.deployment))
-            for service in desired.services {
+            for deployment in desired.present(.deployment) {
+                _ = try await Api<Deployment>(client: client, namespace: namespace).create(try Deployment.decodeKeepingRaw(deployment))
+            }
+            for service in desired.present(.service) {
                 _ = try await Api<Service>(client: client, namespace: namespace).create(try Service.decodeKeepingRaw(service))
             }
-            if let budget = desired.disruptionBudget {
+            for budget in desired.present(.disruptionBudget) {
                 _ = try await Api<PodDisruptionBudget>(client: client, namespace: namespace).create(try PodDisruptionBudget.decodeKeepingRaw(budget))
             }
             await recorder.record(model, reason: "Created", message: "Created the children of \(model.name)")

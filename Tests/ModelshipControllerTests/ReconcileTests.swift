@@ -95,6 +95,9 @@ import Testing
                 _ = try await plane.modelDeployments.patch("scaler", .merge(["spec": ["scaling": ["autoscaling": .null, "replicas": 3]]]))
                 try await plane.autoscalers.waitUntil("scaler-stable") { $0 == nil }
                 try await plane.deployments.waitUntil("scaler-stable") { $0?.spec.replicas == 3 }
+                // The removal is its own Event, naming what went.
+                let deleted = try await plane.events.list().items.filter { $0.reason == "Deleted" }.compactMap(\.message)
+                #expect(deleted == ["Deleted HorizontalPodAutoscaler scaler-stable"])
             }
         }
     }

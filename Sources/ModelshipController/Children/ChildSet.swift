@@ -2,14 +2,27 @@ import KubeClient
 import KubeRuntime
 import ModelshipAPI
 
-/// All children of one ModelDeployment: ensures each, removes the ones no longer wanted, and says what changed.
+/// All children of one ModelDeployment: makes each wanted one match, deletes the unwanted ones that are ours,
+/// and says what changed.
 struct ChildSet {
+    /// One write the operator made to a child.
+    struct Change: Equatable, CustomStringConvertible {
+        enum Verb: Equatable { case created, updated, deleted }
+        var kind: ChildKind
+        var name: String
+        var verb: Verb
+        var description: String { "\(kind.rawValue) \(name)" }
+    }
+
     struct Outcome {
+        /// The stable Deployment as it is now (nil when it does not exist or is someone else's and absent).
         var workload: Deployment?
-        var changes: [(String, ChildApplier<Deployment>.Outcome)] = []
+        var changes: [Change] = []
         var conflict: String?
         /// The child the API server refused, which stopped the rest.
         var rejection: ChildRejection?
+
+        func changed(_ verb: Change.Verb) -> [Change] { changes.filter { $0.verb == verb } }
     }
 
     let client: KubeClient
@@ -25,55 +38,61 @@ struct ChildSet {
         context.cache(R.self)?.get(namespace: namespace, name: name)
     }
 
-    /// Applies children in dependency order. A refused child stops the ones after it (they depend on it,
-    /// and a half-applied set is worse than an unchanged one); it is reported, not retried in a loop.
+    /// Applies children in order. A refused child stops the ones after it (they depend on it, and a half-applied
+    /// set is worse than an unchanged one); it is reported, not retried in a loop.
     func apply(_ desired: DesiredChildren, names: ChildNames) async throws -> Outcome {
         var outcome = Outcome()
+        var workloadIsForeign = false
         do {
-            try await applyInOrder(desired, names: names, into: &outcome)
+            for child in desired.children {
+                // An HPA or PDB aimed at a Deployment someone else controls would act on their workload.
+                let state = child.kind.targetsWorkload && workloadIsForeign ? .absent : child.state
+                let (object, foreign) = try await apply(child.kind, child.name, state, into: &outcome)
+                if child.kind == .deployment, child.name == names.stable {
+                    outcome.workload = object as? Deployment
+                    workloadIsForeign = foreign
+                }
+            }
         } catch let rejection as ChildRejection {
             outcome.rejection = rejection
         }
         return outcome
     }
 
-    private func applyInOrder(_ desired: DesiredChildren, names: ChildNames, into outcome: inout Outcome) async throws {
-        let (workload, workloadChange) = try await ensure(Deployment.self, desired.deployment, into: &outcome)
-        outcome.workload = workload
-        for service in desired.services { _ = try await ensure(Service.self, service, into: &outcome) }
-        // An HPA or PDB aimed at a Deployment someone else controls would act on their workload.
-        let ownsWorkload = if case .conflict = workloadChange { false } else { true }
-        try await ensureOptional(HorizontalPodAutoscaler.self, ownsWorkload ? desired.autoscaler : nil, name: names.stable, into: &outcome)
-        try await ensureOptional(PodDisruptionBudget.self, ownsWorkload ? desired.disruptionBudget : nil, name: names.stable, into: &outcome)
-        try await ensureOptional(NetworkPolicy.self, desired.networkPolicy, name: names.entry, into: &outcome)
+    /// The child as it is now, and whether an object of its name belongs to someone else.
+    private func apply(_ kind: ChildKind, _ name: String, _ state: DesiredChild.State, into outcome: inout Outcome) async throws
+        -> (object: (any KubeResource)?, foreign: Bool)
+    {
+        switch kind {
+        case .deployment: try await apply(Deployment.self, kind, name, state, into: &outcome)
+        case .service: try await apply(Service.self, kind, name, state, into: &outcome)
+        case .autoscaler: try await apply(HorizontalPodAutoscaler.self, kind, name, state, into: &outcome)
+        case .disruptionBudget: try await apply(PodDisruptionBudget.self, kind, name, state, into: &outcome)
+        case .networkPolicy: try await apply(NetworkPolicy.self, kind, name, state, into: &outcome)
+        }
     }
 
-    private func ensure<R: KubeResource>(_ type: R.Type, _ desired: JSONValue, into outcome: inout Outcome) async throws
-        -> (R?, ChildApplier<R>.Outcome)
-    {
-        let name = desired[path: ["metadata", "name"]]?.stringValue ?? ""
-        let child = "\(R.resourceType.kind) \(name)"
-        let result = try await ChildRejection.catching(child) { try await applier(R.self).ensure(desired, live: live(R.self, name)) }
-        switch result.outcome {
-        case .created: outcome.changes.append((child, .created))
-        case .updated: outcome.changes.append((child, .updated))
-        case .conflict(let message): outcome.conflict = outcome.conflict ?? message
-        case .unchanged: break
-        }
-        return result
-    }
-
-    /// Ensures the child when it is wanted, removes ours when it is not.
-    private func ensureOptional<R: KubeResource>(_ type: R.Type, _ desired: JSONValue?, name: String, into outcome: inout Outcome)
-        async throws
-    {
-        if let desired {
-            _ = try await ensure(R.self, desired, into: &outcome)
-            return
-        }
-        let child = "\(R.resourceType.kind) \(name)"
-        if try await ChildRejection.catching(child, { try await applier(R.self).remove(live(R.self, name)) }) {
-            outcome.changes.append(("(removed) " + child, .updated))
+    private func apply<R: KubeResource>(_ type: R.Type, _ kind: ChildKind, _ name: String, _ state: DesiredChild.State,
+                                        into outcome: inout Outcome) async throws -> (object: R?, foreign: Bool) {
+        let label = "\(kind.rawValue) \(name)"
+        let live = live(R.self, name)
+        switch state {
+        case .present(let json):
+            let result = try await ChildRejection.catching(label) { try await applier(R.self).ensure(json, live: live) }
+            switch result.outcome {
+            case .created: outcome.changes.append(Change(kind: kind, name: name, verb: .created))
+            case .updated: outcome.changes.append(Change(kind: kind, name: name, verb: .updated))
+            case .conflict(let message):
+                outcome.conflict = outcome.conflict ?? message
+                return (result.object, true)
+            case .unchanged: break
+            }
+            return (result.object, false)
+        case .absent:
+            if try await ChildRejection.catching(label, { try await applier(R.self).remove(live) }) {
+                outcome.changes.append(Change(kind: kind, name: name, verb: .deleted))
+            }
+            return (nil, live.map { $0.metadata.controllerReference?.uid != ownerUID } ?? false)
         }
     }
 

@@ -2,21 +2,49 @@ import Foundation
 import KubeClient
 import ModelshipAPI
 
-/// What the operator wants to exist for one ModelDeployment, as JSON holding exactly the fields the
-/// operator owns. A field the operator owns but does not want is an explicit JSON null, so a merge
-/// patch removes it; fields it does not own (HPA-managed replicas, annotations from
-/// `kubectl rollout restart`, server defaults) are absent and therefore left alone.
+/// The kinds of children the operator makes.
+public enum ChildKind: String, Sendable, CaseIterable {
+    case deployment = "Deployment"
+    case service = "Service"
+    case autoscaler = "HorizontalPodAutoscaler"
+    case disruptionBudget = "PodDisruptionBudget"
+    case networkPolicy = "NetworkPolicy"
+
+    /// Aimed at the stable Deployment: made only while the operator controls that Deployment, since on someone
+    /// else's it would act on their workload.
+    public var targetsWorkload: Bool { self == .autoscaler || self == .disruptionBudget }
+}
+
+/// One child as the operator wants it: JSON holding exactly the fields the operator owns, or explicitly absent.
+/// A field it owns but does not want is an explicit JSON null, so a merge patch removes it; fields it does not
+/// own (HPA-managed replicas, annotations from `kubectl rollout restart`, server defaults) are absent from the
+/// JSON and therefore left alone.
+public struct DesiredChild: Sendable {
+    public enum State: Sendable {
+        case present(JSONValue)
+        /// Must not exist (if it exists and is ours, it is deleted).
+        case absent
+    }
+
+    public var kind: ChildKind
+    public var name: String
+    public var state: State
+
+    public var json: JSONValue? {
+        if case .present(let json) = state { return json }
+        return nil
+    }
+}
+
+/// What the operator wants for one ModelDeployment, in the order it is applied: the workload first, then what
+/// depends on it.
 public struct DesiredChildren: Sendable {
-    public var deployment: JSONValue
-    public var services: [JSONValue]
-    /// nil: no HPA should exist.
-    public var autoscaler: JSONValue?
-    /// nil: no PodDisruptionBudget should exist.
-    public var disruptionBudget: JSONValue?
-    /// nil: no NetworkPolicy should exist.
-    public var networkPolicy: JSONValue?
+    public var children: [DesiredChild]
     /// A hash of the pod template: the server revision.
     public var revision: String
+
+    /// The JSON of every wanted child of a kind.
+    public func present(_ kind: ChildKind) -> [JSONValue] { children.filter { $0.kind == kind }.compactMap(\.json) }
 }
 
 public enum ChildrenBuilder {
@@ -73,8 +101,14 @@ public enum ChildrenBuilder {
         let policyJSON = try deployment.spec.networkPolicy.map { settings in
             try JSONValue(encoding: networkPolicy(settings, names: names, metadata: metadata(names.entry, namespace, names.labels(), owner)))
         }
-        return DesiredChildren(deployment: deploymentJSON, services: services, autoscaler: autoscalerJSON,
-                               disruptionBudget: budgetJSON, networkPolicy: policyJSON, revision: revision)
+        func child(_ kind: ChildKind, _ name: String, _ json: JSONValue?) -> DesiredChild {
+            DesiredChild(kind: kind, name: name, state: json.map { .present($0) } ?? .absent)
+        }
+        let children = [child(.deployment, names.stable, deploymentJSON)]
+            + zip([names.entry, names.stable], services).map { child(.service, $0, $1) }
+            + [child(.autoscaler, names.stable, autoscalerJSON), child(.disruptionBudget, names.stable, budgetJSON),
+               child(.networkPolicy, names.entry, policyJSON)]
+        return DesiredChildren(children: children, revision: revision)
     }
 
     /// Ingress to every server pod of this ModelDeployment (any role) only from the given peers and Prometheus,
