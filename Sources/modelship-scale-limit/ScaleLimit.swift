@@ -42,8 +42,12 @@ struct ScaleLimit: AsyncParsableCommand {
 
 /// Which ModelDeployments got their children and their Healthy status, shared by the watches and the workers.
 final class Seen: Sendable {
-    private let state = Mutex<(models: Set<String>, healthy: Set<String>, reported: Int)>(([], [], 0))
-    func firstTime(model: String) -> Bool { state.withLock { $0.models.insert(model).inserted } }
+    private let state = Mutex<(versions: [String: String], healthy: Set<String>, reported: Int)>(([:], [], 0))
+    /// Remembers the model's version (for its status); true the first time the model is seen.
+    func firstTime(model: ModelDeployment) -> Bool {
+        state.withLock { $0.versions.updateValue(model.spec.model.version, forKey: model.name) == nil }
+    }
+    func version(of model: String) -> String { state.withLock { $0.versions[model] ?? "" } }
     func firstTime(healthy: String) -> Bool { state.withLock { $0.healthy.insert(healthy).inserted } }
     /// Counts one more status written; returns the total.
     func reported() -> Int { state.withLock { state in state.reported += 1; return state.reported } }
@@ -69,7 +73,7 @@ struct LimitWriter: Sendable {
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 await Watcher(api: models).run { event in
-                    for model in Self.objects(event) where seen.firstTime(model: model.name) {
+                    for model in Self.objects(event) where seen.firstTime(model: model) {
                         createdInput.yield(model)
                     }
                 }
@@ -90,7 +94,7 @@ struct LimitWriter: Sendable {
                 }
                 group.addTask {
                     for await name in rolledOut {
-                        if await reportHealthy(name, recorder: recorder), seen.reported() >= count { doneInput.yield() }
+                        if await reportHealthy(name, version: seen.version(of: name), recorder: recorder), seen.reported() >= count { doneInput.yield() }
                     }
                 }
             }
@@ -120,9 +124,8 @@ struct LimitWriter: Sendable {
     }
 
     /// True once the status is written.
-    func reportHealthy(_ name: String, recorder: EventRecorder) async -> Bool {
+    func reportHealthy(_ name: String, version: String, recorder: EventRecorder) async -> Bool {
         do {
-            let version = try await models.get(name).spec.model.version
             let status: JSONValue = ["phase": "Healthy", "message": .string("Model version \(version) is serving")]
             let model = try await models.patchStatus(name, .merge(["status": status]))
             await recorder.record(model, reason: "RolloutComplete", message: "Model version \(version) is serving")

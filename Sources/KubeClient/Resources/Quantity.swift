@@ -32,9 +32,22 @@ public struct Quantity: Codable, Sendable, Hashable, ExpressibleByStringLiteral,
         } else if let integer = try? container.decode(Int64.self) {
             value = String(integer)
         } else {
-            let number = try container.decode(Double.self)
-            value = number.rounded() == number ? String(Int64(number)) : String(number)
+            value = Self.text(of: try container.decode(Double.self))
         }
+    }
+
+    /// A quantity written as JSON: a string, or a number (YAML's `cpu: 2`); nil for other values.
+    public init?(json: JSONValue) {
+        switch json {
+        case .string(let text): value = text
+        case .int(let number): value = String(number)
+        case .double(let number): value = Self.text(of: number)
+        default: return nil
+        }
+    }
+
+    static func text(of number: Double) -> String {
+        number.rounded() == number && abs(number) < 1e18 ? String(Int64(number)) : String(number)
     }
 
     public func encode(to encoder: any Encoder) throws {

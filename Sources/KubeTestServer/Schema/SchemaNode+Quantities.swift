@@ -7,8 +7,8 @@ extension SchemaNode {
     func canonicalizeQuantities(_ value: inout JSONValue) -> String? {
         guard holdsQuantities else { return nil }
         if isQuantity {
-            guard let text = Self.quantityText(value) else { return nil }
-            guard let amount = Quantity.Amount(parsing: text) else { return Quantity.syntaxMessage }
+            guard let quantity = Quantity(json: value) else { return nil }
+            guard let amount = quantity.amount else { return Quantity.syntaxMessage }
             value = .string(amount.canonical)
             return nil
         }
@@ -30,15 +30,6 @@ extension SchemaNode {
             return failure
         default:
             return nil
-        }
-    }
-
-    private static func quantityText(_ value: JSONValue) -> String? {
-        switch value {
-        case .string(let text): text
-        case .int(let number): String(number)
-        case .double(let number): number.rounded() == number && abs(number) < 1e18 ? String(Int64(number)) : String(number)
-        default: nil
         }
     }
 }

@@ -12,7 +12,7 @@ public enum JSONSubset {
     static let quantityMaps: Set<String> = ["limits", "requests"]
 
     static func contains(_ live: JSONValue?, _ desired: JSONValue, inQuantityMap: Bool) -> Bool {
-        if inQuantityMap, let wanted = quantity(desired), let live, let found = quantity(live) {
+        if inQuantityMap, let wanted = Quantity(json: desired), let live, let found = Quantity(json: live) {
             return wanted == found
         }
         switch desired {
@@ -30,15 +30,6 @@ public enum JSONSubset {
             return live?.doubleValue == desired.doubleValue
         default:
             return live == desired
-        }
-    }
-
-    static func quantity(_ value: JSONValue) -> Quantity? {
-        switch value {
-        case .string(let text): Quantity(text)
-        case .int(let number): Quantity(String(number))
-        case .double(let number): Quantity(String(number))
-        default: nil
         }
     }
 }
