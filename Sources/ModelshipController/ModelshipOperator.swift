@@ -42,6 +42,8 @@ public final class ModelshipOperator: Sendable {
             configuration.onReconcile = options.onReconcile
             // The reconciler compares children through their typed fields, which hold every field it writes.
             configuration.cacheKeepsRawJSON = false
+            // Its own status writes need no second look; spec, metadata and every child change still do.
+            configuration.primaryUpdates = .specOrMetadataChanged
             let managed = ChildNames.managedSelector
             return Controller(for: Api<ModelDeployment>(client: client, namespace: namespace), reconciler: reconciler,
                               configuration: configuration, clock: ContinuousClock(), logger: logger)

@@ -43,10 +43,6 @@ struct ControlPlane {
         await running.stop()
     }
 
-    func reasons() async throws -> [String] {
-        try await events.list().items.compactMap(\.reason)
-    }
-
     /// Write requests (create, update, patch, delete) seen by the API server since the last reset.
     func writes() -> [String: Int] {
         server.faults.requestCounts().filter { key, _ in

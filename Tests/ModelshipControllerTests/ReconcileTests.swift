@@ -31,8 +31,11 @@ import Testing
                 #expect(try await plane.services.getIfPresent("fraud-stable") != nil)
                 #expect(try await plane.budgets.get("fraud-stable").spec.maxUnavailable == 1)
                 #expect(try await plane.autoscalers.getIfPresent("fraud-stable") == nil)
-                let reasons = try await plane.reasons()
-                #expect(reasons.contains("Created") && reasons.contains("RolloutComplete"))
+                // Events follow the status write they describe: wait for them rather than read once.
+                let reasons = try await plane.events.waitUntilList {
+                    Set($0.compactMap(\.reason)).isSuperset(of: ["Created", "RolloutComplete"])
+                }.compactMap(\.reason)
+                #expect(reasons.filter { $0 == "Created" }.count == 1)
             }
         }
     }
@@ -45,7 +48,7 @@ import Testing
                 _ = try await plane.modelDeployments.patch("ranker", .merge(["spec": ["model": ["version": "2", "uri": "s3://models/ranker/2/model.onnx"]]]))
                 let rolled = try await plane.modelDeployments.waitUntil("ranker") { $0?.isHealthy == true && $0?.status?.stable?.modelVersion == "2" }
                 #expect(rolled?.status?.stable?.modelURI == "s3://models/ranker/2/model.onnx")
-                let events = try await plane.events.list().items
+                let events = try await plane.events.waitUntilList { $0.filter { $0.reason == "RolloutComplete" }.count == 2 }
                 #expect(events.contains { $0.reason == "RolloutStarted" && $0.message == "Rolling out model version 2 (was 1)" })
                 #expect(events.filter { $0.reason == "RolloutComplete" }.count == 2)
                 let replicaSets = try await Api<ReplicaSet>(client: plane.client, namespace: "default").list().items
@@ -66,7 +69,8 @@ import Testing
                 #expect(degraded?.status?.condition("Degraded")?.status == .true)
                 #expect(degraded?.status?.message?.contains("ImagePullBackOff") == true)
                 #expect(degraded?.status?.stable?.modelVersion == "1")  // the old version is still the stable one
-                #expect(try await plane.events.list().items.contains { $0.reason == "RolloutStalled" && $0.type == "Warning" })
+                let stalled = try await plane.events.waitUntilList { $0.contains { $0.reason == "RolloutStalled" } }
+                #expect(stalled.filter { $0.reason == "RolloutStalled" }.allSatisfy { $0.type == "Warning" })
 
                 plane.server.simulation.healDeployment(namespace: "default", name: "stuck-stable")
                 try await plane.modelDeployments.waitUntil("stuck") { $0?.isHealthy == true && $0?.status?.stable?.modelVersion == "2" }
@@ -95,8 +99,9 @@ import Testing
                 _ = try await plane.modelDeployments.patch("scaler", .merge(["spec": ["scaling": ["autoscaling": .null, "replicas": 3]]]))
                 try await plane.autoscalers.waitUntil("scaler-stable") { $0 == nil }
                 try await plane.deployments.waitUntil("scaler-stable") { $0?.spec.replicas == 3 }
-                // The removal is its own Event, naming what went.
-                let deleted = try await plane.events.list().items.filter { $0.reason == "Deleted" }.compactMap(\.message)
+                // The removal is its own Event, naming what went (recorded just after the delete).
+                let events = try await plane.events.waitUntilList { $0.contains { $0.reason == "Deleted" } }
+                let deleted = events.filter { $0.reason == "Deleted" }.compactMap(\.message)
                 #expect(deleted == ["Deleted HorizontalPodAutoscaler scaler-stable"])
             }
         }
@@ -134,7 +139,8 @@ import Testing
                 #expect(refused?.status?.message?.contains("MODELSHIP_HTTP_AUTHORIZATION") == true)
 
                 #expect(try await plane.deployments.list().items.isEmpty)
-                #expect(try await plane.events.list().items.contains { $0.reason == "InvalidSpec" && $0.type == "Warning" })
+                let invalid = try await plane.events.waitUntilList { $0.contains { $0.reason == "InvalidSpec" } }
+                #expect(invalid.filter { $0.reason == "InvalidSpec" }.allSatisfy { $0.type == "Warning" })
                 let shown = try await plane.events.list().items.map { $0.message ?? "" }.joined() + "\(refused?.status as Any)"
                 #expect(!shown.contains("hunter2") && !shown.contains("abc123"))
 
@@ -261,11 +267,12 @@ import Testing
                 #expect(degraded?.reason == "ChildRejected")
                 #expect(degraded?.message.contains("refused Deployment greedy-stable (422 Invalid)") == true)
                 #expect(degraded?.message.contains("must be less than or equal to cpu limit of 1") == true)
-                let warnings = try await plane.events.list().items.filter { $0.reason == "ChildRejected" }
+                let warnings = try await plane.events.waitUntilList { $0.contains { $0.reason == "ChildRejected" } }
+                    .filter { $0.reason == "ChildRejected" }
                 #expect(warnings.count == 1 && warnings.first?.type == "Warning")
             }
-            // Refused: not retried in a loop (the status write wakes one more reconcile, which finds the same
-            // answer and writes nothing), and the Services that would front it were not created.
+            // Refused: not retried in a loop (its own status write wakes no second reconcile), and the Services
+            // that would front it were not created.
             #expect((plane.writes()["create deployments"] ?? 0) <= 2)
             #expect((plane.writes()["patch modeldeployments"] ?? 0) == 1, "\(plane.writes())")
             #expect(try await plane.services.list().items.isEmpty)

@@ -24,4 +24,26 @@ extension Api {
         }
         throw WaitTimeout(description: "\(resourceType.kind) \(name) did not reach the expected state within \(timeoutSeconds)s")
     }
+
+    /// Returns the objects once `condition` holds for all of them together (for example "an Event with this
+    /// reason exists"); wakes on changes only. Throws `WaitTimeout` when it does not happen within `timeoutSeconds`.
+    @discardableResult
+    public func waitUntilList(labelSelector: LabelSelector? = nil, timeoutSeconds: Int = 30,
+                              _ condition: ([R]) -> Bool) async throws -> [R] {
+        let list = try await list(.init(labelSelector: labelSelector))
+        var current: [String: R] = [:]
+        for item in list.items { current[item.name] = item }
+        if condition(Array(current.values)) { return Array(current.values) }
+        let options = WatchOptions(labelSelector: labelSelector, resourceVersion: list.metadata.resourceVersion,
+                                   timeoutSeconds: timeoutSeconds, allowBookmarks: false)
+        for try await event in try await watch(options) {
+            switch event {
+            case .added(let object), .modified(let object): current[object.name] = object
+            case .deleted(let object): current[object.name] = nil
+            case .bookmark: continue
+            }
+            if condition(Array(current.values)) { return Array(current.values) }
+        }
+        throw WaitTimeout(description: "\(resourceType.kind) list did not reach the expected state within \(timeoutSeconds)s")
+    }
 }

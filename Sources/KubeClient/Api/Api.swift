@@ -89,6 +89,17 @@ public struct Api<R: KubeResource>: Sendable {
                                                 query: options.query, body: body))
     }
 
+    /// POST of an object given as JSON, as sent (apiVersion and kind filled in when missing): no round trip
+    /// through the typed value, for callers that build their objects as JSON.
+    public func create(json: JSONValue, options: WriteOptions = .init()) async throws(KubeError) -> R {
+        var json = json
+        if json["apiVersion"] == nil { json["apiVersion"] = .string(resourceType.apiVersion) }
+        if json["kind"] == nil { json["kind"] = .string(resourceType.kind) }
+        let namespace = namespace ?? json[path: ["metadata", "namespace"]]?.stringValue
+        return try decode(try await client.send("POST", path: collectionPath(namespace: namespace), query: options.query,
+                                                body: json.encoded()))
+    }
+
     /// PUT: fails with `.conflict` when `object.metadata.resourceVersion` is stale. Unknown fields are kept.
     public func replace(_ object: R, options: WriteOptions = .init()) async throws(KubeError) -> R {
         try decode(try await client.send("PUT", path: try objectPath(object.name, namespace: object.metadata.namespace),

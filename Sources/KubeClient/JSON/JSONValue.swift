@@ -168,14 +168,14 @@ extension JSONValue {
     public var jsonString: String { String(decoding: encoded(), as: UTF8.self) }
 
     /// Converts any Encodable into its JSON value (nil fields are omitted, as Kubernetes expects).
+    /// Encoded directly, with the same result as `KubeJSON.encoder` followed by parsing (see `JSONValueEncoding`).
     public init(encoding value: some Encodable) throws {
-        let data = try KubeJSON.encoder.encode(value)
-        self = try JSONValue.decode(data)
+        self = try JSONValueEncoding.encode(value)
     }
 
-    /// Decodes a typed value from this JSON value.
+    /// Decodes a typed value from this JSON value, as `KubeJSON.decoder` would from its text (see `JSONValueDecoding`).
     public func decode<T: Decodable>(as type: T.Type = T.self) throws -> T {
-        try KubeJSON.decoder.decode(T.self, from: encoded())
+        try JSONValueDecoding.decode(T.self, from: self)
     }
 }
 

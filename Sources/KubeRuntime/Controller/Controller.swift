@@ -22,6 +22,8 @@ public final class Controller<R: KubeResource, C: Clock>: ServiceLifecycle.Servi
         /// Whether cached objects keep the server's JSON (`raw`) beside their typed fields. A reconciler that
         /// reads caches only through typed fields turns this off and saves about half of the cache's memory.
         public var cacheKeepsRawJSON = true
+        /// Which updates of the primary kind enqueue it; owned and watched kinds always do.
+        public var primaryUpdates = PrimaryUpdates.all
         public init(name: String) { self.name = name }
     }
 
@@ -96,7 +98,12 @@ public final class Controller<R: KubeResource, C: Clock>: ServiceLifecycle.Servi
             group.addTask {
                 await cancelWhenGracefulShutdown {
                     await withTaskGroup(of: Void.self) { watchers in
-                        watchers.addTask { await self.primary.run { objects in for object in objects { await queue.add(ObjectRef(object)) } } }
+                        let skipsUpdate = self.configuration.primaryUpdates.skipsUpdate(of: R.self)
+                        watchers.addTask {
+                            await self.primary.run(skipsUpdate: skipsUpdate) { objects in
+                                for object in objects { await queue.add(ObjectRef(object)) }
+                            }
+                        }
                         for source in sources { watchers.addTask { await source(queue) } }
                         if let interval = self.configuration.resyncInterval {
                             watchers.addTask { await self.resync(every: interval) }

@@ -80,10 +80,23 @@ public final class Store<R: KubeResource>: Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
-    func apply(_ object: R) {
-        state.withLock { state in
-            Self.remove(ObjectRef(object), from: &state)
+    /// Stores the object and returns the one it replaced.
+    @discardableResult
+    func apply(_ object: R) -> R? {
+        let ref = ObjectRef(object)
+        return state.withLock { state in
+            // Most updates (status, resourceVersion) leave every index as it was: replace the object alone.
+            if let previous = state.objects[ref], previous.metadata.labels == object.metadata.labels,
+                previous.metadata.controllerReference?.uid == object.metadata.controllerReference?.uid
+            {
+                var object = object
+                if !keepsRaw { object.raw = nil }
+                state.objects[ref] = object
+                return previous
+            }
+            let previous = Self.remove(ref, from: &state)
             insert(object, into: &state)
+            return previous
         }
     }
 
@@ -101,13 +114,15 @@ public final class Store<R: KubeResource>: Sendable {
         for (key, value) in object.metadata.labels ?? [:] { state.byLabel["\(key)=\(value)", default: []].insert(ref) }
     }
 
-    private static func remove(_ ref: ObjectRef, from state: inout State) {
-        guard let old = state.objects.removeValue(forKey: ref) else { return }
+    @discardableResult
+    private static func remove(_ ref: ObjectRef, from state: inout State) -> R? {
+        guard let old = state.objects.removeValue(forKey: ref) else { return nil }
         state.byNamespace[old.metadata.namespace ?? ""]?.remove(ref)
         if let uid = old.metadata.controllerReference?.uid {
             state.byControllerUID[uid]?.remove(ref)
             if state.byControllerUID[uid]?.isEmpty == true { state.byControllerUID[uid] = nil }
         }
         for (key, value) in old.metadata.labels ?? [:] { state.byLabel["\(key)=\(value)"]?.remove(ref) }
+        return old
     }
 }

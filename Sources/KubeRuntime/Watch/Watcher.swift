@@ -138,7 +138,9 @@ public struct Reflector<R: KubeResource>: Sendable {
         self.store = store
     }
 
-    public func run(onChange: @Sendable @escaping ([R]) async -> Void) async {
+    /// `skipsUpdate` can leave out updates that matter to nobody (see `PrimaryUpdates`); the store takes them all.
+    public func run(skipsUpdate: (@Sendable (_ old: R, _ new: R) -> Bool)? = nil,
+                    onChange: @Sendable @escaping ([R]) async -> Void) async {
         let store = self.store
         await watcher.run { event in
             switch event {
@@ -149,7 +151,7 @@ public struct Reflector<R: KubeResource>: Sendable {
                 // Objects that vanished while we were not watching are reported too.
                 await onChange(objects + previous.filter { !current.contains(ObjectRef($0)) })
             case .applied(let object):
-                store.apply(object)
+                if let previous = store.apply(object), let skipsUpdate, skipsUpdate(previous, object) { return }
                 await onChange([object])
             case .deleted(let object):
                 store.delete(object)

@@ -20,12 +20,10 @@ struct ChildApplier<R: KubeResource> {
         var current: R
         if let live {
             current = live
+        } else if let created = try await create(desired) {
+            return (created, .created)
         } else {
-            do {
-                return (try await api.create(try R.decodeKeepingRaw(desired)), .created)
-            } catch let error as KubeError where error.isAlreadyExists {
-                current = try await api.get(name)  // the cache had not seen it yet
-            }
+            current = try await api.get(name)  // the cache had not seen it yet
         }
         guard current.metadata.controllerReference?.uid == ownerUID else {
             let kind = R.resourceType.kind
@@ -39,6 +37,16 @@ struct ChildApplier<R: KubeResource> {
         return (current, .updated)
     }
 
+    /// Creates the child from its JSON as built; nil when it already exists.
+    private func create(_ desired: JSONValue) async throws(KubeError) -> R? {
+        do {
+            return try await api.create(json: desired)
+        } catch {
+            guard error.isAlreadyExists else { throw error }
+            return nil
+        }
+    }
+
     /// Deletes the child if it exists and is ours; true when a delete was sent.
     func remove(_ live: R?) async throws -> Bool {
         guard let live, live.metadata.controllerReference?.uid == ownerUID, live.metadata.deletionTimestamp == nil else {
@@ -46,7 +54,7 @@ struct ChildApplier<R: KubeResource> {
         }
         do {
             try await api.delete(live.name)
-        } catch let error as KubeError where error.isNotFound {
+        } catch where error.isNotFound {
             return false
         }
         return true

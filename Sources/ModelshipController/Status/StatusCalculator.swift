@@ -15,6 +15,16 @@ public struct StatusCalculator: Sendable {
         public var podProblem: String?
         public var endpoint: String
         public var now: Date
+
+        public init(deployment: ModelDeployment, workload: Deployment?, revision: String, podProblem: String?, endpoint: String,
+                    now: Date) {
+            self.deployment = deployment
+            self.workload = workload
+            self.revision = revision
+            self.podProblem = podProblem
+            self.endpoint = endpoint
+            self.now = now
+        }
     }
 
     public static func status(_ input: Input) -> ModelDeploymentStatus {
