@@ -162,7 +162,7 @@ let package = Package(
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "KubeTestServer"], swiftSettings: strict),
         .testTarget(name: "KubeTestServerTests", dependencies: ["KubeTestServer", "KubeClient"], swiftSettings: strict),
         .testTarget(name: "ModelshipControllerTests",
-                    dependencies: ["ModelshipController", "ModelshipAPI", "KubeRuntime", "KubeTestServer", "KubeClient"],
+                    dependencies: ["ModelshipController", "ModelshipAPI", "ModelshipShared", "KubeRuntime", "KubeTestServer", "KubeClient"],
                     swiftSettings: strict),
         .testTarget(name: "ModelServerTests", dependencies: ["ModelServer", "KubeRuntime", "ModelshipShared"], swiftSettings: strict),
         .testTarget(name: "KubeRuntimeTests", dependencies: ["KubeRuntime", "KubeTestServer"], swiftSettings: strict),
