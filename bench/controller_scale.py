@@ -11,7 +11,7 @@ Pending then Healthy, the same Events) at the same concurrency and client rate l
 comparison. The ratio operator/limit is the figure. "limit-fewest" is the same client writing one small
 Healthy status patch only (6.5 writes per model instead of 7.5): shown beside it, for transparency.
 
-Usage: bench/controller_scale.py [--counts 1000,10000] [--rate-limit lifted|default] [--modes operator,limit,limit-fewest]
+Usage: bench/controller_scale.py [--counts 1000,10000] [--rounds N] [--rate-limit lifted|default] [--modes operator,limit,limit-fewest]
 """
 import argparse
 import json
@@ -202,6 +202,7 @@ def main():
     parser.add_argument("--rate-limit", choices=["lifted", "default"], default="lifted",
                         help="the client rate limit of both the operator and the limit: none, or the operator's default")
     parser.add_argument("--modes", default="operator,limit,limit-fewest", help="which of operator, limit and limit-fewest to run")
+    parser.add_argument("--rounds", type=int, default=1, help="rounds per count, alternating the order of the sides")
     parser.add_argument("--wrapper", default="", help="a command to run the operator or limit under, e.g. 'perf record -o op.data --'")
     args = parser.parse_args()
     qps, burst = 0, 1
@@ -210,41 +211,60 @@ def main():
         qps = float(help_text.split("--kube-api-qps <kube-api-qps>")[1].split("(default: ")[1].split(")")[0])
         burst = int(help_text.split("--kube-api-burst <kube-api-burst>")[1].split("(default: ")[1].split(")")[0])
     results = []
+    modes = args.modes.split(",")
     for count in [int(c) for c in args.counts.split(",")]:
-        for mode in args.modes.split(","):
-            with tempfile.TemporaryDirectory() as tmp:
-                results.append(run(count, qps, burst, mode, pathlib.Path(tmp), args.wrapper.split()))
-                print(json.dumps(results[-1], sort_keys=True), file=sys.stderr)
-    print(f"binaries: {BIN}; client rate limit: {args.rate_limit}")
-    print("| models | operator: all Healthy | limit (same writes) | ratio (goal <= 1.5) | limit-fewest | ratio to it "
+        for round_ in range(args.rounds):
+            # Alternate the order, so that a machine getting slower or faster during a round does not favour a side.
+            for mode in modes if round_ % 2 == 0 else list(reversed(modes)):
+                with tempfile.TemporaryDirectory() as tmp:
+                    result = run(count, qps, burst, mode, pathlib.Path(tmp), args.wrapper.split())
+                    result["round"] = round_ + 1
+                    results.append(result)
+                    print(json.dumps(result, sort_keys=True), file=sys.stderr)
+    report(results, args.rate_limit)
+
+
+def report(results, rate_limit):
+    print(f"binaries: {BIN}; client rate limit: {rate_limit}")
+    print("| models | round | operator: all Healthy | limit (same writes) | ratio (goal <= 1.5) | limit-fewest | ratio to it "
           "| writes/model (operator / limit / fewest) | idle-resync writes "
           "| reconcile p50 / p99 | operator RSS (goal < 500 MB) | API server RSS |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
-    by_count = {}
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    rounds = {}
     for result in results:
-        by_count.setdefault(result["count"], {})[result["mode"]] = result
-    for count, runs in by_count.items():
+        rounds.setdefault((result["count"], result["round"]), {})[result["mode"]] = result
+    ratios = {}
+    for (count, round_), runs in rounds.items():
         if "operator" not in runs or "limit" not in runs:
             continue
         ours, limit = runs["operator"], runs["limit"]
         fewest = runs.get("limit-fewest")
-        fewest_cells = (f"| {fewest['seconds_to_all_healthy']} s | {ours['seconds_to_all_healthy'] / fewest['seconds_to_all_healthy']:.2f}x "
-                        if fewest else "| - | - ")
-        print(f"| {count:,} | {ours['seconds_to_all_healthy']} s | {limit['seconds_to_all_healthy']} s "
-              f"| {ours['seconds_to_all_healthy'] / limit['seconds_to_all_healthy']:.2f}x "
+        ratio = ours["seconds_to_all_healthy"] / limit["seconds_to_all_healthy"]
+        ratios.setdefault(count, {"limit": [], "fewest": []})["limit"].append(ratio)
+        fewest_cells = "| - | - "
+        if fewest:
+            fewest_ratio = ours["seconds_to_all_healthy"] / fewest["seconds_to_all_healthy"]
+            ratios[count]["fewest"].append(fewest_ratio)
+            fewest_cells = f"| {fewest['seconds_to_all_healthy']} s | {fewest_ratio:.2f}x "
+        print(f"| {count:,} | {round_} | {ours['seconds_to_all_healthy']} s | {limit['seconds_to_all_healthy']} s | {ratio:.2f}x "
               + fewest_cells +
               f"| {ours['writes_per_model']} / {limit['writes_per_model']} / {fewest['writes_per_model'] if fewest else '-'} "
               f"| {ours['idle_resync_writes']} ({ours['idle_resync_reconciles']:,} reconciles) "
               f"| {ours['reconcile_p50_ms']} / {ours['reconcile_p99_ms']} ms | {ours['operator_peak_rss_mb']} MB "
               f"| {ours['api_server_peak_rss_mb']} MB |")
-    counts = sorted(by_count)
-    if len(counts) > 1 and all("operator" in by_count[c] for c in counts):
-        small, large = by_count[counts[0]]["operator"], by_count[counts[-1]]["operator"]
-        factor = counts[-1] / counts[0]
-        print(f"growth {counts[0]:,} -> {counts[-1]:,} (x{factor:g} models): time x{large['seconds_to_all_healthy'] / small['seconds_to_all_healthy']:.1f}, "
+    for count, by_limit in ratios.items():
+        for name, values in by_limit.items():
+            if values:
+                values = sorted(values)
+                print(f"{count:,} models, operator / {name}: median {values[len(values) // 2]:.2f}x, "
+                      f"range {values[0]:.2f}x-{values[-1]:.2f}x over {len(values)} rounds")
+    operator_runs = sorted((r for r in results if r["mode"] == "operator"), key=lambda r: r["count"])
+    if len({r["count"] for r in operator_runs}) > 1:
+        small, large = operator_runs[0], operator_runs[-1]
+        factor = large["count"] / small["count"]
+        print(f"growth {small['count']:,} -> {large['count']:,} (x{factor:g} models): time x{large['seconds_to_all_healthy'] / small['seconds_to_all_healthy']:.1f}, "
               f"operator RSS x{large['operator_peak_rss_mb'] / small['operator_peak_rss_mb']:.1f}, "
               f"API server RSS x{large['api_server_peak_rss_mb'] / small['api_server_peak_rss_mb']:.1f}")
-
 
 if __name__ == "__main__":
     sys.exit(main())
