@@ -46,16 +46,16 @@ struct ScaleLimit: AsyncParsableCommand {
 
 /// Which ModelDeployments got their children and their Healthy status, shared by the watches and the workers.
 final class Seen: Sendable {
-    private let state = Mutex<(models: [String: ModelDeployment], healthy: Set<String>, reported: Int)>(([:], [], 0))
+    private let state = Mutex<(models: [String: ModelDeployment], revisions: [String: String], healthy: Set<String>, reported: Int)>(
+        ([:], [:], [], 0))
     /// Remembers the model (for its status); true the first time it is seen.
     func firstTime(model: ModelDeployment) -> Bool {
         state.withLock { $0.models.updateValue(model, forKey: model.name) == nil }
     }
     func model(_ name: String) -> ModelDeployment? { state.withLock { $0.models[name] } }
     /// The pod template hash of a model's children, as its status reports it.
-    func remember(revision: String, of model: String) { revisions.withLock { $0[model] = revision } }
-    func revision(of model: String) -> String { revisions.withLock { $0[model] ?? "" } }
-    private let revisions = Mutex<[String: String]>([:])
+    func remember(revision: String, of model: String) { state.withLock { $0.revisions[model] = revision } }
+    func revision(of model: String) -> String { state.withLock { $0.revisions[model] ?? "" } }
     func firstTime(healthy: String) -> Bool { state.withLock { $0.healthy.insert(healthy).inserted } }
     /// Counts one more status written; returns the total.
     func reported() -> Int { state.withLock { state in state.reported += 1; return state.reported } }

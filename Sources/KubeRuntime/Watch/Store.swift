@@ -89,9 +89,7 @@ public final class Store<R: KubeResource>: Sendable {
             if let previous = state.objects[ref], previous.metadata.labels == object.metadata.labels,
                 previous.metadata.controllerReference?.uid == object.metadata.controllerReference?.uid
             {
-                var object = object
-                if !keepsRaw { object.raw = nil }
-                state.objects[ref] = object
+                state.objects[ref] = cached(object)
                 return previous
             }
             let previous = Self.remove(ref, from: &state)
@@ -104,9 +102,16 @@ public final class Store<R: KubeResource>: Sendable {
         state.withLock { state in Self.remove(ObjectRef(object), from: &state) }
     }
 
-    private func insert(_ object: R, into state: inout State) {
+    /// The object as this cache keeps it (without its raw JSON unless `keepsRaw`).
+    private func cached(_ object: R) -> R {
+        guard !keepsRaw else { return object }
         var object = object
-        if !keepsRaw { object.raw = nil }
+        object.raw = nil
+        return object
+    }
+
+    private func insert(_ object: R, into state: inout State) {
+        let object = cached(object)
         let ref = ObjectRef(object)
         state.objects[ref] = object
         state.byNamespace[object.metadata.namespace ?? "", default: []].insert(ref)
